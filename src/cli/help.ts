@@ -1,0 +1,22 @@
+// `salon --help`: commands and every start-up setting with its env variable and flag.
+import { configSchema, envName, flagName } from '../config/config.schema';
+
+export function helpText(): string {
+  const lines = [
+    'Usage: salon [command] [--config FILE] [--<setting> VALUE]...',
+    '',
+    'Commands:',
+    '  serve          start the server (default)',
+    '  migrate        apply database migrations and exit',
+    '  --config-dump  print the effective configuration (secrets redacted) and exit',
+    '  --version      print the version',
+    '',
+    'Settings (flag, environment variable, default):',
+  ];
+  for (const [key, spec] of Object.entries(configSchema)) {
+    lines.push(`  ${flagName(key).padEnd(28)} ${envName(key).padEnd(30)} ${JSON.stringify(spec.default)}`);
+    lines.push(`      ${spec.description}`);
+  }
+  lines.push('', 'Precedence: defaults < config file (JSON or TOML, --config or SALON_CONFIG) < environment < flags.');
+  return lines.join('\n');
+}

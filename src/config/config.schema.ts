@@ -1,0 +1,113 @@
+// The start-up settings of a Salon instance: one declarative table drives parsing, validation,
+// the environment/flag names, `--config-dump` redaction and the README table.
+// Runtime settings (instance name, registration mode...) live in the database instead.
+import { isIP } from 'node:net';
+
+export type ConfigValue = string | number | boolean;
+
+export interface ConfigKey<V extends ConfigValue = ConfigValue> {
+  description: string;
+  /** Human-readable expected form, quoted in error messages. */
+  expected: string;
+  default: V;
+  secret?: boolean;
+  parse(raw: unknown): V | undefined; // undefined = invalid
+}
+
+const integer = (min: number, max: number, description: string, fallback: number): ConfigKey<number> => ({
+  description,
+  expected: `an integer from ${min} to ${max}`,
+  default: fallback,
+  parse(raw) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+  },
+});
+
+const text = (description: string, fallback = '', opts: { secret?: boolean } = {}): ConfigKey<string> => ({
+  description,
+  expected: 'a string',
+  default: fallback,
+  secret: opts.secret,
+  parse: (raw) => (typeof raw === 'string' ? raw.trim() : undefined),
+});
+
+const ipAddress = (description: string, fallback: string, allowEmpty = false): ConfigKey<string> => ({
+  description,
+  expected: allowEmpty ? 'an IPv4/IPv6 address, or empty' : 'an IPv4/IPv6 address',
+  default: fallback,
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const value = raw.trim();
+    if (value === '' && allowEmpty) return '';
+    return isIP(value) ? value : undefined;
+  },
+});
+
+const hostName = (description: string, fallback: string): ConfigKey<string> => ({
+  description,
+  expected: 'an IP address or host name',
+  default: fallback,
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const value = raw.trim();
+    return isIP(value) || /^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})$/.test(value) ? value : undefined;
+  },
+});
+
+const httpUrl = (description: string): ConfigKey<string> => ({
+  description,
+  expected: 'an http:// or https:// URL without path, query or fragment, or empty for http://localhost:<port>',
+  default: '',
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const value = raw.trim().replace(/\/+$/, '');
+    if (value === '') return '';
+    try {
+      const url = new URL(value);
+      const bare = url.pathname === '/' && !url.search && !url.hash && !url.username;
+      return (url.protocol === 'http:' || url.protocol === 'https:') && bare ? url.origin : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+});
+
+const oneOf = <V extends string>(values: readonly V[], description: string, fallback: V): ConfigKey<string> => ({
+  description,
+  expected: `one of ${values.join(', ')}`,
+  default: fallback,
+  parse: (raw) => (typeof raw === 'string' && (values as readonly string[]).includes(raw.trim()) ? raw.trim() : undefined),
+});
+
+export const configSchema = {
+  host: hostName('Address the HTTP server listens on', '0.0.0.0'),
+  port: integer(0, 65535, 'HTTP port (0 picks a free port)', 8080),
+  publicUrl: httpUrl('URL people use to reach this instance; https:// makes cookies Secure'),
+  dataDir: text('Folder for the SQLite database, uploads and runtime files', './data'),
+  rtcListenIp: ipAddress('Local address mediasoup binds for audio (UDP/TCP)', '0.0.0.0'),
+  rtcAnnouncedIp: ipAddress(
+    'Public address given to browsers for audio; empty = first non-loopback IPv4 of this machine',
+    '',
+    true,
+  ),
+  rtcMinPort: integer(1024, 65535, 'Lowest UDP/TCP port mediasoup may use', 40000),
+  rtcMaxPort: integer(1024, 65535, 'Highest UDP/TCP port mediasoup may use', 49999),
+  workers: integer(0, 256, 'mediasoup workers (media processes); 0 = one per CPU core', 0),
+  workerHealthIntervalMs: integer(200, 600000, 'How often each media worker is health-checked (ms)', 5000),
+  turnUrls: text('Comma-separated TURN server URLs given to browsers (e.g. turn:turn.example.org:3478)'),
+  turnUsername: text('TURN user name'),
+  turnCredential: text('TURN password', '', { secret: true }),
+  logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, 'Log verbosity', 'info'),
+} satisfies Record<string, ConfigKey>;
+
+export type ConfigName = keyof typeof configSchema;
+
+export type SalonConfig = Readonly<{
+  [K in ConfigName]: (typeof configSchema)[K]['default'];
+}>;
+
+/** `rtcAnnouncedIp` → `SALON_RTC_ANNOUNCED_IP` */
+export const envName = (key: string) => 'SALON_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+/** `rtcAnnouncedIp` → `--rtc-announced-ip` */
+export const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

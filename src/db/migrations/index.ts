@@ -1,0 +1,8 @@
+// Every migration, registered statically: the compiled binary has no folder to scan.
+// Names sort in the order they run; never rename or edit one that has shipped.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_settings';
+
+export const migrations: Record<string, Migration> = {
+  '0001_settings': m0001,
+};

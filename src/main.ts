@@ -1,0 +1,58 @@
+// Salon's entry point, as a checklist: command line → config → (db → migrate → media → http).
+import { parseArgs } from './cli/parse-args';
+import { helpText } from './cli/help';
+import { ConfigError, dumpConfig, loadConfig } from './config/config.load';
+import { openDatabase } from './db/connection';
+import { migrateToLatest } from './db/migrator';
+import { createLogger, type LogLevel } from './log';
+import { startSalon } from './server';
+import packageJson from '../package.json';
+
+async function main(argv: string[]): Promise<number> {
+  const cli = parseArgs(argv);
+  if (cli.command === 'help') return print(helpText());
+  if (cli.command === 'version') return print(`salon ${packageJson.version}`);
+
+  const config = loadConfig({ flags: cli.flags, env: process.env, configFile: cli.configFile });
+  if (cli.command === 'config-dump') return print(dumpConfig(config));
+  const log = createLogger(config.logLevel as LogLevel);
+
+  if (cli.command === 'migrate') {
+    const db = openDatabase(config.dataDir);
+    const applied = await migrateToLatest(db);
+    await db.destroy();
+    return print(applied.length ? `Applied: ${applied.map((m) => m.migrationName).join(', ')}` : 'Database is up to date');
+  }
+
+  const salon = await startSalon(config, log);
+  log.info(`Salon is listening on ${salon.url}`, { dataDir: config.dataDir });
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info('shutting down', { signal });
+      salon.stop().then(resolve, (error) => {
+        log.error('shutdown failed', { error });
+        resolve();
+      });
+    };
+    // `on`, not `once`: a terminal's Ctrl-C reaches us twice (directly and via npm's wrapper),
+    // and a second signal must not kill the process mid-shutdown. stop() is idempotent.
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  log.info('stopped cleanly');
+  return 0;
+}
+
+function print(text: string): number {
+  process.stdout.write(text + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    // Config errors are the admin's to fix: say what is wrong, without a stack trace.
+    process.stderr.write(`salon: ${error instanceof ConfigError ? error.message : (error as Error).stack ?? error}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);

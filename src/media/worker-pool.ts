@@ -1,0 +1,159 @@
+// A fixed number of mediasoup workers (one per core by default). Each is health-checked; one that
+// dies or stops answering is logged and replaced, with backoff, and the server stays up.
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { Logger } from '../log';
+import type { Mediasoup } from './mediasoup-loader';
+
+export interface WorkerPoolOptions {
+  size: number;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  healthIntervalMs: number;
+  log: Logger;
+}
+
+interface WorkerSlot {
+  index: number;
+  worker?: types.Worker;
+  restarts: number;
+  /** Deaths in a row without a minute of uptime between them; drives the backoff. */
+  crashStreak: number;
+  startedAt: number;
+  failedChecks: number;
+  restartTimer?: Timer;
+}
+
+export interface WorkerStatus {
+  index: number;
+  pid: number | null;
+  alive: boolean;
+  restarts: number;
+}
+
+/** Emits `workerReplaced(index, newWorker)` so rooms on a dead worker can move (media issue). */
+export class MediaWorkerPool extends EventEmitter {
+  private readonly slots: WorkerSlot[];
+  private healthTimer?: Timer;
+  private closed = false;
+
+  private constructor(
+    private readonly mediasoup: Mediasoup,
+    private readonly options: WorkerPoolOptions,
+  ) {
+    super();
+    this.slots = Array.from({ length: options.size }, (_, index) => ({ index, restarts: 0, crashStreak: 0, startedAt: 0, failedChecks: 0 }));
+  }
+
+  static async start(mediasoup: Mediasoup, options: WorkerPoolOptions): Promise<MediaWorkerPool> {
+    const pool = new MediaWorkerPool(mediasoup, options);
+    await Promise.all(pool.slots.map((slot) => pool.spawn(slot)));
+    pool.healthTimer = setInterval(() => void pool.checkHealth(), options.healthIntervalMs);
+    return pool;
+  }
+
+  /** Live workers, for routing new rooms and listeners. */
+  liveWorkers(): types.Worker[] {
+    return this.slots.flatMap((slot) => (slot.worker && !slot.worker.closed ? [slot.worker] : []));
+  }
+
+  /** The live worker hosting the fewest routers (rooms), or undefined when none is up. */
+  leastLoadedWorker(): types.Worker | undefined {
+    const load = (w: types.Worker) => (w.appData.routerCount as number) ?? 0;
+    return this.liveWorkers().sort((a, b) => load(a) - load(b))[0];
+  }
+
+  async createRouter(options: types.RouterOptions): Promise<types.Router> {
+    const worker = this.leastLoadedWorker();
+    if (!worker) throw new Error('No media worker is running');
+    const router = await worker.createRouter(options);
+    worker.appData.routerCount = ((worker.appData.routerCount as number) ?? 0) + 1;
+    router.observer.once('close', () => {
+      worker.appData.routerCount = (worker.appData.routerCount as number) - 1;
+    });
+    return router;
+  }
+
+  status(): { size: number; live: number; workers: WorkerStatus[] } {
+    const workers = this.slots.map((slot) => ({
+      index: slot.index,
+      pid: slot.worker?.pid ?? null,
+      alive: !!slot.worker && !slot.worker.closed,
+      restarts: slot.restarts,
+    }));
+    return { size: this.slots.length, live: workers.filter((w) => w.alive).length, workers };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.healthTimer);
+    for (const slot of this.slots) {
+      clearTimeout(slot.restartTimer);
+      slot.worker?.close();
+      slot.worker = undefined;
+    }
+  }
+
+  private async spawn(slot: WorkerSlot): Promise<void> {
+    const worker = await this.mediasoup.createWorker({
+      logLevel: 'warn',
+      rtcMinPort: this.options.rtcMinPort,
+      rtcMaxPort: this.options.rtcMaxPort,
+      appData: { index: slot.index, routerCount: 0 },
+    });
+    if (this.closed) {
+      worker.close();
+      return;
+    }
+    slot.worker = worker;
+    slot.failedChecks = 0;
+    slot.startedAt = Date.now();
+    worker.on('died', (error) => {
+      this.options.log.error('media worker died', { index: slot.index, pid: worker.pid, error });
+      this.replace(slot, worker);
+    });
+    this.options.log.info('media worker started', { index: slot.index, pid: worker.pid });
+  }
+
+  private replace(slot: WorkerSlot, dead: types.Worker): void {
+    if (this.closed || slot.worker !== dead) return;
+    if (!dead.closed) dead.close();
+    slot.worker = undefined;
+    slot.restarts++;
+    slot.crashStreak = Date.now() - slot.startedAt > 60_000 ? 1 : slot.crashStreak + 1;
+    // Back off when a worker keeps dying (bad config, missing library) instead of spinning.
+    const delay = Math.min(30_000, 100 * 2 ** Math.min(slot.crashStreak - 1, 9));
+    slot.restartTimer = setTimeout(async () => {
+      try {
+        await this.spawn(slot);
+        this.emit('workerReplaced', slot.index, slot.worker);
+      } catch (error) {
+        this.options.log.error('media worker restart failed', { index: slot.index, error });
+        const placeholder = { closed: true } as types.Worker; // lets replace() schedule the next try
+        slot.worker = placeholder;
+        this.replace(slot, placeholder);
+      }
+    }, delay);
+  }
+
+  private async checkHealth(): Promise<void> {
+    for (const slot of this.slots) {
+      const worker = slot.worker;
+      if (!worker || worker.closed) continue;
+      const answered = await Promise.race([
+        worker.getResourceUsage().then(() => true, () => false),
+        Bun.sleep(this.options.healthIntervalMs).then(() => false),
+      ]);
+      slot.failedChecks = answered ? 0 : slot.failedChecks + 1;
+      if (slot.failedChecks >= 2) {
+        this.options.log.error('media worker stopped answering; replacing it', { index: slot.index, pid: worker.pid });
+        try {
+          process.kill(worker.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+        this.replace(slot, worker);
+      }
+    }
+  }
+}

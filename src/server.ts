@@ -1,0 +1,47 @@
+// Starts and stops a whole Salon instance: database → migrations → media workers → HTTP.
+// main.ts and the integration tests share it, so tests run the real start-up.
+import type { SalonConfig } from './config/config.schema';
+import { openDatabase, type Db } from './db/connection';
+import { migrateToLatest } from './db/migrator';
+import type { Logger } from './log';
+import { loadMediasoup } from './media/mediasoup-loader';
+import { MediaWorkerPool } from './media/worker-pool';
+import { createApp } from './app';
+
+export interface RunningSalon {
+  url: string;
+  port: number;
+  db: Db;
+  pool: MediaWorkerPool;
+  stop(): Promise<void>;
+}
+
+export async function startSalon(config: SalonConfig, log: Logger): Promise<RunningSalon> {
+  const db = openDatabase(config.dataDir);
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info('database migrated', { applied: applied.map((m) => m.migrationName).join(',') });
+
+  const { mediasoup, workerBin } = await loadMediasoup(config.dataDir);
+  const pool = await MediaWorkerPool.start(mediasoup, {
+    size: config.workers,
+    rtcMinPort: config.rtcMinPort,
+    rtcMaxPort: config.rtcMaxPort,
+    healthIntervalMs: config.workerHealthIntervalMs,
+    log,
+  });
+  log.info('media workers ready', { count: config.workers, bin: workerBin });
+
+  const app = createApp({ config, db, pool, log }).listen({ hostname: config.host, port: config.port });
+  const port = app.server!.port!;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.stop(); // stop accepting, let in-flight requests finish
+      await pool.close();
+      await db.destroy();
+    })());
+  return { url, port, db, pool, stop };
+}

@@ -1,0 +1,19 @@
+// Static files, imported as files so `bun build --compile` embeds them in the binary.
+import { basename } from 'node:path';
+import salonCss from '../../static/salon.css' with { type: 'file' };
+import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
+import packageJson from '../../package.json';
+
+const assets: Record<string, { path: string; type: string }> = {
+  'salon.css': { path: salonCss, type: 'text/css; charset=utf-8' },
+  'htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
+};
+
+export function findAsset(name: string) {
+  return Object.hasOwn(assets, name) ? assets[name] : undefined;
+}
+
+/** Versioned URL so browsers may cache assets until the next release. */
+export function assetUrl(name: keyof typeof assets & string): string {
+  return `/static/${basename(name)}?v=${packageJson.version}`;
+}

@@ -1,0 +1,19 @@
+// Home: what this instance is, and (rooms issue) who is live now.
+import { html } from '../src/web/html';
+import { layout, type PageContext } from './layout';
+
+export function homePage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(ctx, {
+    title: ctx.instanceName,
+    body: html`
+    <section class="intro">
+      <h1>${ctx.instanceName}</h1>
+      <p>${t('home.intro', { name: ctx.instanceName })}</p>
+    </section>
+    <section class="live-now" aria-labelledby="live-now-title">
+      <h2 id="live-now-title">${t('home.liveNow')}</h2>
+      <p class="empty">${t('home.noRooms')}</p>
+    </section>`,
+  });
+}
