@@ -6,6 +6,7 @@ import { openDatabase } from './db/connection';
 import { migrateToLatest } from './db/migrator';
 import { createLogger, type LogLevel } from './log';
 import { startSalon } from './server';
+import { StartupError } from './startup-error';
 import packageJson from '../package.json';
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,13 @@ async function main(argv: string[]): Promise<number> {
     const applied = await migrateToLatest(db);
     await db.destroy();
     return print(applied.length ? `Applied: ${applied.map((m) => m.migrationName).join(', ')}` : 'Database is up to date');
+  }
+
+  if (cli.command === 'healthcheck') {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${config.port}/healthz`).catch(() => undefined);
+    print(res ? `${res.status} ${await res.text()}` : 'unreachable');
+    return res?.status === 200 ? 0 : 1;
   }
 
   const salon = await startSalon(config, log);
@@ -52,7 +60,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     // Config errors are the admin's to fix: say what is wrong, without a stack trace.
-    process.stderr.write(`salon: ${error instanceof ConfigError ? error.message : (error as Error).stack ?? error}\n`);
+    const known = error instanceof ConfigError || error instanceof StartupError;
+    process.stderr.write(`salon: ${known ? error.message : (error as Error).stack ?? error}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );

@@ -4,6 +4,7 @@ import type { SalonConfig } from './config/config.schema';
 import { openDatabase, type Db } from './db/connection';
 import { migrateToLatest } from './db/migrator';
 import type { Logger } from './log';
+import { announcedIp } from './media/announced-ip';
 import { loadMediasoup } from './media/mediasoup-loader';
 import { MediaWorkerPool } from './media/worker-pool';
 import { createApp } from './app';
@@ -29,7 +30,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
     healthIntervalMs: config.workerHealthIntervalMs,
     log,
   });
-  log.info('media workers ready', { count: config.workers, bin: workerBin });
+  log.info('media workers ready', { count: config.workers, announcedIp: announcedIp(config), bin: workerBin });
 
   const app = createApp({ config, db, pool, log }).listen({ hostname: config.host, port: config.port });
   const port = app.server!.port!;

@@ -1,8 +1,8 @@
-// Command line: `salon [serve|migrate|create-admin|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
+// Command line: `salon [serve|migrate|healthcheck|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
 import { configSchema, flagName, type ConfigName } from '../config/config.schema';
 import { ConfigError } from '../config/config.load';
 
-export const commands = ['serve', 'migrate', 'help', 'version'] as const;
+export const commands = ['serve', 'migrate', 'healthcheck', 'help', 'version'] as const;
 export type Command = (typeof commands)[number] | 'config-dump';
 
 export interface CommandLine {

@@ -4,6 +4,7 @@
 import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StartupError } from '../startup-error';
 
 export const embeddedWorkerName = 'mediasoup-worker';
 
@@ -13,13 +14,13 @@ export async function resolveWorkerBinary(dataDir: string): Promise<string> {
     try {
       accessSync(fromEnv, constants.X_OK);
     } catch {
-      throw new Error(`MEDIASOUP_WORKER_BIN=${fromEnv} is not an executable file`);
+      throw new StartupError(`MEDIASOUP_WORKER_BIN=${fromEnv} is not an executable file`);
     }
     return fromEnv;
   }
   const embedded = Bun.embeddedFiles.find((file) => (file as Blob & { name: string }).name.startsWith(embeddedWorkerName));
   if (!embedded) {
-    throw new Error('No mediasoup worker: run through "npm start", or set MEDIASOUP_WORKER_BIN to the worker executable');
+    throw new StartupError('No mediasoup worker: run through "npm start", or set MEDIASOUP_WORKER_BIN to the worker executable');
   }
   return extractEmbeddedWorker(embedded, dataDir);
 }

@@ -84,14 +84,21 @@ export class MediaWorkerPool extends EventEmitter {
     return { size: this.slots.length, live: workers.filter((w) => w.alive).length, workers };
   }
 
+  /** Closes every worker and waits (up to 3 s) for their processes to exit: no orphans. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.healthTimer);
+    const pids: number[] = [];
     for (const slot of this.slots) {
       clearTimeout(slot.restartTimer);
-      slot.worker?.close();
+      if (slot.worker && !slot.worker.closed) {
+        pids.push(slot.worker.pid);
+        slot.worker.close();
+      }
       slot.worker = undefined;
     }
+    const deadline = Date.now() + 3000;
+    while (pids.some(isRunning) && Date.now() < deadline) await Bun.sleep(20);
   }
 
   private async spawn(slot: WorkerSlot): Promise<void> {
@@ -155,5 +162,14 @@ export class MediaWorkerPool extends EventEmitter {
         this.replace(slot, worker);
       }
     }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

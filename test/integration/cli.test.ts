@@ -1,0 +1,61 @@
+// The `salon` command line run from source as a real process.
+import { afterAll, expect, test } from 'bun:test';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runCommand, spawnSalon } from '../support/process';
+import { tempDir } from '../support/salon';
+
+const root = resolve(import.meta.dir, '../..');
+const salon = [process.execPath, join(root, 'src/main.ts')];
+const dirs: string[] = [];
+const freshDir = () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+test('--config-dump prints the effective config with secrets redacted', async () => {
+  const { code, stdout } = await runCommand([...salon, '--config-dump', '--port', '9100'], {
+    ...process.env,
+    SALON_TURN_CREDENTIAL: 'topsecret',
+    SALON_DATA_DIR: '/srv/salon',
+  });
+  expect(code).toBe(0);
+  const dump = JSON.parse(stdout);
+  expect(dump).toMatchObject({ port: 9100, dataDir: '/srv/salon', turnCredential: '[redacted]' });
+  expect(stdout).not.toContain('topsecret');
+});
+
+test('an invalid value stops start-up with a message naming the key', async () => {
+  const { code, stderr } = await runCommand([...salon], { ...process.env, SALON_PORT: 'http' });
+  expect(code).toBe(2);
+  expect(stderr).toContain('port = "http" (from environment SALON_PORT): expected an integer from 0 to 65535');
+  expect(stderr).not.toContain('    at '); // a message, not a stack trace
+});
+
+test('migrate creates and migrates the database, then reports it up to date', async () => {
+  const dataDir = freshDir();
+  const env = { ...process.env, SALON_DATA_DIR: dataDir };
+  const first = await runCommand([...salon, 'migrate'], env);
+  expect(first.stdout).toContain('Applied: 0001_settings');
+  expect(existsSync(join(dataDir, 'salon.sqlite'))).toBe(true);
+  const second = await runCommand([...salon, 'migrate'], env);
+  expect(second.stdout).toContain('Database is up to date');
+});
+
+test('healthcheck answers while up; SIGTERM stops gracefully: exit 0, workers gone', async () => {
+  const running = await spawnSalon([...salon, '--port', '0', '--host', '127.0.0.1', '--workers', '2', '--data-dir', freshDir()], process.env);
+  const health = await (await fetch(running.url + '/healthz')).json();
+  const pids: number[] = health.media.workers.map((w: { pid: number }) => w.pid);
+  expect(pids.length).toBe(2);
+  const port = new URL(running.url).port;
+  const check = await runCommand([...salon, 'healthcheck', '--port', port, '--host', '127.0.0.1'], process.env);
+  expect(check.code).toBe(0);
+  expect(check.stdout).toStartWith('200 ');
+  expect(await running.stop('SIGTERM')).toBe(0);
+  expect(running.output()).toContain('stopped cleanly');
+  const after = await runCommand([...salon, 'healthcheck', '--port', port, '--host', '127.0.0.1'], process.env);
+  expect(after.code).toBe(1);
+  for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(); // no orphaned worker
+});
