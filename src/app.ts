@@ -1,30 +1,29 @@
-// Composes the feature plugins into one Elysia app, with one error handler and security headers.
+// Composes the feature plugins into one Elysia app: security headers, CSRF check, one error handler.
 import { Elysia } from 'elysia';
-import type { SalonConfig } from './config/config.schema';
-import type { Db } from './db/connection';
-import type { Logger } from './log';
-import type { MediaWorkerPool } from './media/worker-pool';
+import type { AppDeps } from './app-deps';
+import { authRoutes } from './accounts/auth.routes';
+import { sessionsRoutes } from './accounts/sessions.routes';
+import { adminRoutes } from './admin/admin.routes';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
+import { invitesRoutes } from './invites/invites.routes';
+import { profileRoutes } from './profiles/profiles.routes';
+import { settingsRoutes } from './profiles/settings.routes';
 import { staticRoutes } from './web/static.routes';
+import { checkCsrf } from './web/csrf';
 import { AppError } from './web/errors';
-import { htmlResponse } from './web/html';
-import { pageContext, wantsHtml } from './web/page-context';
+import { FormInvalid, englishMessage } from './web/form-errors';
+import { json, page, redirect } from './web/respond';
 import { errorPage } from '../views/error.page';
 
-export interface AppDeps {
-  config: SalonConfig;
-  db: Db;
-  pool: MediaWorkerPool;
-  log: Logger;
-}
+export type { AppDeps } from './app-deps';
 
 const securityHeaders = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',
   'content-security-policy':
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 };
 
 export function createApp(deps: AppDeps) {
@@ -32,23 +31,30 @@ export function createApp(deps: AppDeps) {
     .onRequest(({ set }) => {
       Object.assign(set.headers, securityHeaders);
     })
-    .onError(({ code, error, request, set }) => {
+    .onTransform(({ request, body }) => checkCsrf(request, body, deps.contexts.expectedOrigin(request)))
+    .onError(async ({ code, error, request, server }) => {
       const { status, body } = describeError(code, error);
       if (status >= 500) deps.log.error('request failed', { method: request.method, url: request.url, error });
-      set.status = status;
-      if (wantsHtml(request)) {
-        const ctx = pageContext(request);
-        return htmlResponse(errorPage(ctx, status === 404 ? 'notFound' : 'generic', status < 500 ? body.error : undefined), status);
-      }
-      return Response.json(body, { status });
+      const ctx = await deps.contexts.build(request, server ?? null).catch(() => undefined);
+      if (!ctx) return Response.json(body, { status });
+      if (ctx.wantsJson || !(request.headers.get('accept') ?? '').includes('text/html')) return json(ctx, body, status);
+      if (status === 401) return redirect(ctx, `/login?next=${encodeURIComponent(ctx.url.pathname + ctx.url.search)}`);
+      return page(ctx, errorPage(ctx, status === 404 ? 'notFound' : 'generic', status < 500 ? body.error : undefined), status);
     })
     .use(staticRoutes())
     .use(healthRoutes(deps))
-    .use(homeRoutes());
+    .use(homeRoutes(deps))
+    .use(authRoutes(deps))
+    .use(profileRoutes(deps))
+    .use(settingsRoutes(deps))
+    .use(sessionsRoutes(deps))
+    .use(invitesRoutes(deps))
+    .use(adminRoutes(deps));
 }
 
 /** One place maps errors to HTTP: typed app errors, Elysia's own codes, and the unexpected (500). */
 function describeError(code: string | number, error: unknown): { status: number; body: { error: string; field?: string } } {
+  if (error instanceof FormInvalid) return { status: error.status, body: { error: englishMessage(error.errors[0]!), field: error.field } };
   if (error instanceof AppError) return { status: error.status, body: { error: error.message, field: error.field } };
   switch (code) {
     case 'NOT_FOUND':

@@ -8,6 +8,7 @@ import { announcedIp } from './media/announced-ip';
 import { loadMediasoup } from './media/mediasoup-loader';
 import { MediaWorkerPool } from './media/worker-pool';
 import { createApp } from './app';
+import { createServices } from './services';
 
 export interface RunningSalon {
   url: string;
@@ -32,7 +33,8 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   });
   log.info('media workers ready', { count: config.workers, announcedIp: announcedIp(config), bin: workerBin });
 
-  const app = createApp({ config, db, pool, log }).listen({ hostname: config.host, port: config.port });
+  const deps = await createServices({ config, db, pool, log });
+  const app = createApp(deps).listen({ hostname: config.host, port: config.port });
   const port = app.server!.port!;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;

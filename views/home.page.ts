@@ -2,14 +2,15 @@
 import { html } from '../src/web/html';
 import { layout, type PageContext } from './layout';
 
-export function homePage(ctx: PageContext) {
+export function homePage(ctx: PageContext, view: { description: string }) {
   const { t } = ctx;
   return layout(ctx, {
     title: ctx.instanceName,
     body: html`
     <section class="intro">
       <h1>${ctx.instanceName}</h1>
-      <p>${t('home.intro', { name: ctx.instanceName })}</p>
+      <p>${view.description || t('home.intro', { name: ctx.instanceName })}</p>
+      ${ctx.viewer ? '' : html`<p><a class="button primary" href="/signup">${t('nav.signup')}</a> <a href="/login">${t('nav.login')}</a></p>`}
     </section>
     <section class="live-now" aria-labelledby="live-now-title">
       <h2 id="live-now-title">${t('home.liveNow')}</h2>

@@ -7,11 +7,15 @@ export interface PageContext {
   lang: Language;
   t: Translate;
   instanceName: string;
+  csrfToken: string;
+  viewer: { handle: string; display_name: string; role: string } | null;
 }
 
 export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }): SafeHtml {
-  const { t } = ctx;
+  const { t, viewer } = ctx;
   const title = page.title === ctx.instanceName ? page.title : `${page.title} · ${ctx.instanceName}`;
+  // htmx sends the CSRF token as a header on every request it makes.
+  const hxHeaders = JSON.stringify({ 'X-CSRF-Token': ctx.csrfToken });
   return html`<!doctype html>
 <html lang="${ctx.lang}">
 <head>
@@ -21,10 +25,20 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <link rel="stylesheet" href="${assetUrl('salon.css')}">
   <script src="${assetUrl('htmx.min.js')}" defer></script>
 </head>
-<body hx-boost="true">
+<body hx-boost="true" hx-headers="${hxHeaders}">
   <header class="site-header">
     <a class="brand" href="/">${ctx.instanceName}</a>
     <span class="tagline">${t('site.tagline')}</span>
+    <nav class="site-nav" aria-label="${t('nav.label')}">
+      ${
+        viewer
+          ? html`<a href="/@${viewer.handle}">@${viewer.handle}</a>
+        <a href="/settings">${t('nav.settings')}</a>
+        ${viewer.role === 'admin' ? html`<a href="/admin/settings">${t('nav.admin')}</a>` : ''}
+        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="link">${t('nav.logout')}</button></form>`
+          : html`<a href="/login">${t('nav.login')}</a> <a href="/signup" class="button">${t('nav.signup')}</a>`
+      }
+    </nav>
   </header>
   <main id="main">${page.body}</main>
   <footer class="site-footer">${t('footer.poweredBy')}</footer>

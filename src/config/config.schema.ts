@@ -73,6 +73,17 @@ const httpUrl = (description: string): ConfigKey<string> => ({
   },
 });
 
+const flag = (description: string, fallback: boolean): ConfigKey<boolean> => ({
+  description,
+  expected: 'true or false',
+  default: fallback,
+  parse(raw) {
+    if (typeof raw === 'boolean') return raw;
+    const value = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+    return ['true', '1', 'yes', 'on'].includes(value) ? true : ['false', '0', 'no', 'off'].includes(value) ? false : undefined;
+  },
+});
+
 const oneOf = <V extends string>(values: readonly V[], description: string, fallback: V): ConfigKey<string> => ({
   description,
   expected: `one of ${values.join(', ')}`,
@@ -84,6 +95,7 @@ export const configSchema = {
   host: hostName('Address the HTTP server listens on', '0.0.0.0'),
   port: integer(0, 65535, 'HTTP port (0 picks a free port)', 8080),
   publicUrl: httpUrl('URL people use to reach this instance; https:// makes cookies Secure'),
+  trustProxy: flag('Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits)', false),
   dataDir: text('Folder for the SQLite database, uploads and runtime files', './data'),
   rtcListenIp: ipAddress('Local address mediasoup binds for audio (UDP/TCP)', '0.0.0.0'),
   rtcAnnouncedIp: ipAddress(

@@ -1,5 +1,5 @@
 // Table shapes as Kysely sees them. Each migration that adds a table adds its interface here.
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface SettingsTable {
   key: string;
@@ -7,6 +7,61 @@ export interface SettingsTable {
   updated_at: Generated<string>;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  handle: string;
+  email: string;
+  password_hash: string;
+  display_name: string;
+  bio: Generated<string>;
+  avatar_file: string | null;
+  language: string | null;
+  role: Generated<'member' | 'admin'>;
+  hosting_granted: Generated<number>;
+  suspended_at: string | null;
+  invited_by: number | null;
+  invite_code: string | null;
+  created_at: Generated<string>;
+}
+export type User = Selectable<UsersTable>;
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  user_agent: Generated<string>;
+  ip: Generated<string>;
+  created_at: Generated<string>;
+  last_seen_at: Generated<string>;
+  expires_at: string;
+}
+
+export interface FollowsTable {
+  follower_id: number;
+  followee_id: number;
+  created_at: Generated<string>;
+}
+
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: Generated<string>;
+}
+
+export interface InvitesTable {
+  code: string;
+  created_by: number | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: string | null;
+  created_at: Generated<string>;
+}
+export type Invite = Selectable<InvitesTable>;
+
 export interface DatabaseSchema {
   settings: SettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  follows: FollowsTable;
+  blocks: BlocksTable;
+  invites: InvitesTable;
 }

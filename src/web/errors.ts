@@ -8,6 +8,11 @@ export class AppError extends Error {
     super(message);
   }
 }
+export class Unauthorized extends AppError {
+  constructor(message = 'Sign in required') {
+    super(401, message);
+  }
+}
 export class NotFound extends AppError {
   constructor(message = 'Not found') {
     super(404, message);

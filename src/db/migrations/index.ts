@@ -2,7 +2,9 @@
 // Names sort in the order they run; never rename or edit one that has shipped.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_settings';
+import * as m0002 from './0002_accounts';
 
 export const migrations: Record<string, Migration> = {
   '0001_settings': m0001,
+  '0002_accounts': m0002,
 };

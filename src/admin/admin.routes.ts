@@ -1,0 +1,107 @@
+// /admin: instance settings and user management. Admins only, enforced here for every route.
+import { Elysia, t } from 'elysia';
+import { adminSettingsPage, adminUsersPage, settingsFormValues } from '../../views/admin.pages';
+import type { AppDeps } from '../app-deps';
+import { searchUsers } from '../accounts/users.repository';
+import type { InstanceSettings } from '../settings/settings.schema';
+import { settingRules } from '../settings/settings.schema';
+import { FormInvalid, type FieldError } from '../web/form-errors';
+import { requireAdmin } from '../web/guards';
+import { formRejected, json, page, redirect } from '../web/respond';
+import type { RequestContext } from '../web/request-context';
+import { adminActions, type AdminAction } from './admin.service';
+
+const pageSize = 50;
+
+export function adminRoutes(deps: AppDeps) {
+  const usersView = async (ctx: RequestContext, query: string, pageIndex: number, extra: { values?: Record<string, string>; errors?: FieldError[]; created?: string } = {}) => {
+    const rows = await searchUsers(deps.db, query, pageSize + 1, pageIndex * pageSize);
+    const followers = await Promise.all(rows.slice(0, pageSize).map((u) => deps.social.counts(u.id)));
+    return adminUsersPage(ctx, {
+      users: rows.slice(0, pageSize).map((u, i) => ({ ...u, followers: followers[i]!.followers })),
+      query,
+      page: pageIndex,
+      hasMore: rows.length > pageSize,
+      values: extra.values ?? {},
+      errors: extra.errors ?? [],
+      created: extra.created,
+    });
+  };
+
+  return new Elysia({ name: 'admin' })
+    .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
+    .get('/admin', ({ ctx }) => {
+      requireAdmin(ctx);
+      return redirect(ctx, '/admin/settings');
+    })
+    .get('/admin/settings', ({ ctx, query }) => {
+      requireAdmin(ctx);
+      if (ctx.wantsJson) return json(ctx, deps.settings.get());
+      return page(ctx, adminSettingsPage(ctx, { values: settingsFormValues(deps.settings.get()), errors: [], saved: query.saved === '1' }));
+    })
+    .post(
+      '/admin/settings',
+      async ({ ctx, body }) => {
+        requireAdmin(ctx);
+        const input: Partial<Record<keyof InstanceSettings, unknown>> = {};
+        for (const key of Object.keys(settingRules) as (keyof InstanceSettings)[]) if (key in body) input[key] = (body as Record<string, unknown>)[key];
+        try {
+          const saved = await deps.settings.update(input);
+          if (ctx.wantsJson) return json(ctx, saved);
+          return redirect(ctx, '/admin/settings?saved=1');
+        } catch (error) {
+          if (!(error instanceof FormInvalid)) throw error;
+          const values = { ...settingsFormValues(deps.settings.get()), ...(input as Record<string, string>) };
+          return formRejected(ctx, error, (errors) => adminSettingsPage(ctx, { values, errors }));
+        }
+      },
+      { body: t.Record(t.String(), t.Union([t.String({ maxLength: 1000 }), t.Number()])) },
+    )
+    .get('/admin/users', async ({ ctx, query }) => {
+      requireAdmin(ctx);
+      const q = typeof query.q === 'string' ? query.q.slice(0, 100) : '';
+      const pageIndex = Math.max(0, Number(query.page) || 0);
+      if (ctx.wantsJson) {
+        const users = await searchUsers(deps.db, q, pageSize, pageIndex * pageSize);
+        return json(ctx, { users: users.map(({ password_hash: _p, ...u }) => u) });
+      }
+      return page(ctx, await usersView(ctx, q, pageIndex, { created: typeof query.created === 'string' ? query.created : undefined }));
+    })
+    .post(
+      '/admin/users',
+      async ({ ctx, body }) => {
+        requireAdmin(ctx);
+        try {
+          const user = await deps.registration.createByAdmin({ handle: body.handle ?? '', email: body.email ?? '', password: body.password ?? '' });
+          if (ctx.wantsJson) return json(ctx, { id: user.id, handle: user.handle }, 201);
+          return redirect(ctx, `/admin/users?created=${encodeURIComponent(user.handle)}`);
+        } catch (error) {
+          if (!(error instanceof FormInvalid)) throw error;
+          const html = await usersView(ctx, '', 0, { values: { handle: body.handle ?? '', email: body.email ?? '' }, errors: error.errors });
+          return formRejected(ctx, error, () => html);
+        }
+      },
+      {
+        body: t.Object({
+          handle: t.Optional(t.String({ maxLength: 200 })),
+          email: t.Optional(t.String({ maxLength: 400 })),
+          password: t.Optional(t.String({ maxLength: 1000 })),
+          _csrf: t.Optional(t.String({ maxLength: 200 })),
+        }),
+      },
+    )
+    .post(
+      '/admin/users/:id/:action',
+      async ({ ctx, params }) => {
+        const admin = requireAdmin(ctx);
+        const user = await deps.admin.apply(admin, params.id, params.action as AdminAction);
+        if (ctx.wantsJson) {
+          const { password_hash: _p, ...visible } = user;
+          return json(ctx, visible);
+        }
+        return redirect(ctx, `/admin/users#user-${user.id}`);
+      },
+      { params: t.Object({ id: t.Numeric({ minimum: 1 }), action: t.UnionEnum([...adminActions]) }) },
+    );
+}
+

@@ -1,0 +1,87 @@
+// Invitations (Clubhouse-style cooptation): each member may create a limited number of single-use
+// codes; admins create as many as they like, with any number of uses (null = unlimited).
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/connection';
+import type { DatabaseSchema, Invite, User } from '../db/schema';
+import type { SettingsService } from '../settings/settings.service';
+import { NotFound } from '../web/errors';
+import { FieldErrors, FormInvalid } from '../web/form-errors';
+
+const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789'; // no look-alikes (l/1, o/0, i)
+
+function newCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export type InviteState = 'usable' | 'exhausted' | 'revoked';
+export const inviteState = (invite: Invite): InviteState =>
+  invite.revoked_at ? 'revoked' : invite.max_uses !== null && invite.uses >= invite.max_uses ? 'exhausted' : 'usable';
+
+export class InvitesService {
+  constructor(
+    private readonly db: Db,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /** How many more codes this user may create (Infinity for admins). */
+  async remainingQuota(user: User): Promise<number> {
+    if (user.role === 'admin') return Infinity;
+    const row = await this.db
+      .selectFrom('invites')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('created_by', '=', user.id)
+      .executeTakeFirstOrThrow();
+    return Math.max(0, this.settings.get().inviteQuota - Number(row.n));
+  }
+
+  async create(user: User, maxUses: number | null = 1): Promise<Invite> {
+    if (user.role !== 'admin') {
+      if ((await this.remainingQuota(user)) <= 0) {
+        throw new FormInvalid([{ field: 'invite', key: 'invite.quotaReached', params: { quota: this.settings.get().inviteQuota } }], 403);
+      }
+      maxUses = 1; // members' codes are single-use
+    } else if (maxUses !== null && (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 100_000)) {
+      const errors = new FieldErrors();
+      errors.add('maxUses', 'error.field.integerRange', { min: 1, max: 100_000 });
+      errors.throwIfAny();
+    }
+    return this.db.insertInto('invites').values({ code: newCode(), created_by: user.id, max_uses: maxUses }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listFor(userId: number) {
+    return this.db.selectFrom('invites').selectAll().where('created_by', '=', userId).orderBy('created_at', 'desc').execute();
+  }
+
+  find(code: string) {
+    return this.db.selectFrom('invites').selectAll().where('code', '=', code.trim().toLowerCase()).executeTakeFirst();
+  }
+
+  async revoke(user: User, code: string): Promise<void> {
+    const result = await this.db
+      .updateTable('invites')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('code', '=', code)
+      .where((eb) => (user.role === 'admin' ? eb.val(true) : eb('created_by', '=', user.id)))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new NotFound('No such invite');
+  }
+}
+
+/** Inside the sign-up transaction: takes one use of a code, or throws the reason it cannot. */
+export async function consumeInvite(trx: Kysely<DatabaseSchema>, rawCode: string): Promise<Invite> {
+  const code = rawCode.trim().toLowerCase();
+  const invite = await trx.selectFrom('invites').selectAll().where('code', '=', code).executeTakeFirst();
+  const fail = (key: 'invite.unknown' | 'invite.exhausted') => new FormInvalid([{ field: 'inviteCode', key }]);
+  if (!invite || invite.revoked_at) throw fail('invite.unknown');
+  // Conditional update: two sign-ups racing for the last use cannot both win.
+  const result = await trx
+    .updateTable('invites')
+    .set((eb) => ({ uses: eb('uses', '+', 1) }))
+    .where('code', '=', code)
+    .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw fail('invite.exhausted');
+  return invite;
+}

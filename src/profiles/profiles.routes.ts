@@ -1,0 +1,75 @@
+// Profiles at /@handle, follower/following lists, follow/block actions, avatar files.
+import { Elysia, t } from 'elysia';
+import { connectionsPage, followButton, profilePage } from '../../views/profile.pages';
+import type { AppDeps } from '../app-deps';
+import { findUserByHandle } from '../accounts/users.repository';
+import { normalizeHandle } from '../accounts/accounts.model';
+import type { User } from '../db/schema';
+import { NotFound } from '../web/errors';
+import { requireViewer } from '../web/guards';
+import { json, page, redirect } from '../web/respond';
+import type { RequestContext } from '../web/request-context';
+import { avatarContentType } from './avatar.service';
+
+const socialActions = ['follow', 'unfollow', 'block', 'unblock'] as const;
+const handleParams = { params: t.Object({ handle: t.String({ maxLength: 64 }) }) };
+
+export function profileRoutes(deps: AppDeps) {
+  /** A visible profile: unknown handles and suspended people (except for admins) are 404. */
+  const profileOf = async (ctx: RequestContext, rawHandle: string): Promise<User> => {
+    const user = await findUserByHandle(deps.db, normalizeHandle(rawHandle));
+    if (!user || (user.suspended_at && ctx.viewer?.role !== 'admin')) throw new NotFound(`No one is called @${rawHandle}`);
+    return user;
+  };
+
+  const app = new Elysia({ name: 'profiles' })
+    .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
+    .get('/@:handle', async ({ ctx, params }) => {
+      const user = await profileOf(ctx, params.handle);
+      const [counts, relationship] = await Promise.all([deps.social.counts(user.id), deps.social.relationship(ctx.viewer, user)]);
+      if (ctx.wantsJson) return json(ctx, { handle: user.handle, displayName: user.display_name, bio: user.bio, ...counts, relationship });
+      return page(ctx, profilePage(ctx, { user, counts, relationship }));
+    }, handleParams);
+
+  for (const direction of ['followers', 'following'] as const) {
+    app.get(`/@:handle/${direction}`, async ({ ctx, params, query }) => {
+      const user = await profileOf(ctx, params.handle);
+      const pageIndex = Math.max(0, Number(query.page) || 0);
+      const people = await deps.social.connections(user.id, direction, pageIndex);
+      const withRelationships = await Promise.all(
+        people.map(async (p) => ({ ...p, relationship: await deps.social.relationship(ctx.viewer, { ...user, ...p } as User) })),
+      );
+      if (ctx.wantsJson) return json(ctx, { [direction]: people.map((p) => ({ handle: p.handle, displayName: p.display_name })) });
+      return page(ctx, connectionsPage(ctx, { user, direction, people: withRelationships }));
+    }, handleParams);
+  }
+
+  for (const action of socialActions) {
+    app.post(`/@:handle/${action}`, async ({ ctx, params }) => {
+      const viewer = requireViewer(ctx);
+      const target = await profileOf(ctx, params.handle);
+      await deps.social[action](viewer, target);
+      const relationship = await deps.social.relationship(viewer, target);
+      if (ctx.wantsJson) return json(ctx, { ok: true, relationship, ...(await deps.social.counts(target.id)) });
+      // htmx follow buttons swap themselves; everything else goes back to where it came from.
+      if (ctx.request.headers.get('hx-request') && (action === 'follow' || action === 'unfollow')) {
+        return page(ctx, followButton(ctx, target, relationship));
+      }
+      const back = ctx.request.headers.get('referer');
+      const sameSite = back && new URL(back).origin === ctx.url.origin ? new URL(back).pathname : `/@${target.handle}`;
+      return redirect(ctx, sameSite);
+    }, handleParams);
+  }
+
+  return app.get('/avatars/:file', ({ params }) => {
+    const path = deps.avatars.path(params.file);
+    if (!path) throw new NotFound('No such avatar');
+    const file = Bun.file(path);
+    return file.exists().then((exists) => {
+      if (!exists) throw new NotFound('No such avatar');
+      return new Response(file, {
+        headers: { 'content-type': avatarContentType(params.file)!, 'cache-control': 'public, max-age=31536000, immutable', 'content-security-policy': "default-src 'none'" },
+      });
+    });
+  });
+}

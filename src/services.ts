@@ -1,0 +1,40 @@
+// The composition root: builds every service once, in dependency order.
+import { HostingService } from './accounts/hosting.service';
+import { LoginService } from './accounts/login.service';
+import { RegistrationService } from './accounts/registration.service';
+import { SessionsService } from './accounts/sessions.service';
+import { AdminService } from './admin/admin.service';
+import type { AppDeps } from './app-deps';
+import type { SalonConfig } from './config/config.schema';
+import type { Db } from './db/connection';
+import { InvitesService } from './invites/invites.service';
+import type { Logger } from './log';
+import type { MediaWorkerPool } from './media/worker-pool';
+import { AvatarStore } from './profiles/avatar.service';
+import { SettingsService } from './settings/settings.service';
+import { SocialService } from './social/social.service';
+import { RateLimiter } from './web/rate-limiter';
+import { RequestContexts } from './web/request-context';
+
+export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
+  const { config, db } = base;
+  const settings = new SettingsService(db);
+  await settings.load();
+  const sessions = new SessionsService(db);
+  const limiter = new RateLimiter();
+  const social = new SocialService(db);
+  return {
+    ...base,
+    settings,
+    sessions,
+    limiter,
+    social,
+    registration: new RegistrationService(db, settings),
+    login: new LoginService(db, limiter),
+    hosting: new HostingService(settings, social),
+    invites: new InvitesService(db, settings),
+    admin: new AdminService(db, sessions),
+    avatars: new AvatarStore(config.dataDir),
+    contexts: new RequestContexts({ config, sessions, settings }),
+  };
+}

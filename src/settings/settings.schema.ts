@@ -1,0 +1,40 @@
+// Instance settings edited by the admin at /admin/settings; stored in the database, effective at once.
+import { languages, type Language } from '../i18n/i18n';
+
+export const registrationModes = ['open', 'invite', 'closed'] as const;
+export type RegistrationMode = (typeof registrationModes)[number];
+
+export interface InstanceSettings {
+  instanceName: string;
+  instanceDescription: string;
+  registrationMode: RegistrationMode;
+  /** Invite codes each member may create (admins: unlimited). */
+  inviteQuota: number;
+  /** Followers needed to host a room, unless an admin granted hosting (Spaces launched with 600). */
+  hostMinFollowers: number;
+  defaultLanguage: Language;
+  /** Sign-ups accepted per IP address per hour. */
+  signupsPerIpPerHour: number;
+}
+
+export const defaultSettings: InstanceSettings = {
+  instanceName: 'Salon',
+  instanceDescription: '',
+  registrationMode: 'open',
+  inviteQuota: 5,
+  hostMinFollowers: 600,
+  defaultLanguage: 'en',
+  signupsPerIpPerHour: 10,
+};
+
+type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
+
+export const settingRules: Record<keyof InstanceSettings, Rule> = {
+  instanceName: { kind: 'text', min: 1, max: 60 },
+  instanceDescription: { kind: 'text', min: 0, max: 500 },
+  registrationMode: { kind: 'enum', values: registrationModes },
+  inviteQuota: { kind: 'int', min: 0, max: 1000 },
+  hostMinFollowers: { kind: 'int', min: 0, max: 1_000_000_000 },
+  defaultLanguage: { kind: 'enum', values: languages },
+  signupsPerIpPerHour: { kind: 'int', min: 1, max: 100_000 },
+};

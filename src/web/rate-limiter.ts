@@ -1,0 +1,41 @@
+// Fixed-window counters in memory (one process serves the instance). Keys are e.g. "login-ip:1.2.3.4".
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterMs: number;
+}
+
+export class RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private lastPrune = Date.now();
+
+  /** Counts one hit against `limit` per `windowMs`. */
+  hit(key: string, limit: number, windowMs: number): RateDecision {
+    const now = Date.now();
+    this.prune(now);
+    let window = this.windows.get(key);
+    if (!window || window.resetAt <= now) {
+      window = { count: 0, resetAt: now + windowMs };
+      this.windows.set(key, window);
+    }
+    window.count++;
+    return { allowed: window.count <= limit, retryAfterMs: window.count <= limit ? 0 : window.resetAt - now };
+  }
+
+  /** Whether `key` is over `limit` right now, without counting a hit. */
+  check(key: string, limit: number): RateDecision {
+    const window = this.windows.get(key);
+    const now = Date.now();
+    if (!window || window.resetAt <= now || window.count < limit) return { allowed: true, retryAfterMs: 0 };
+    return { allowed: false, retryAfterMs: window.resetAt - now };
+  }
+
+  reset(key: string) {
+    this.windows.delete(key);
+  }
+
+  private prune(now: number) {
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  }
+}

@@ -1,0 +1,46 @@
+// Building responses from a request context: pages, redirects, JSON, and forms re-rendered with errors.
+import type { SafeHtml } from './html';
+import type { FieldError, FormInvalid } from './form-errors';
+import { englishMessage } from './form-errors';
+import type { RequestContext } from './request-context';
+
+function headersFor(ctx: RequestContext, extra: Record<string, string> = {}): Headers {
+  const headers = new Headers(extra);
+  for (const cookie of ctx.setCookies) headers.append('set-cookie', cookie);
+  return headers;
+}
+
+export function page(ctx: RequestContext, body: SafeHtml, status = 200): Response {
+  return new Response(body.value, { status, headers: headersFor(ctx, { 'content-type': 'text/html; charset=utf-8' }) });
+}
+
+export function json(ctx: RequestContext, data: unknown, status = 200): Response {
+  return new Response(JSON.stringify(data), { status, headers: headersFor(ctx, { 'content-type': 'application/json' }) });
+}
+
+/** After a successful POST: 303 for plain forms; htmx gets HX-Redirect (a full navigation). */
+export function redirect(ctx: RequestContext, location: string): Response {
+  if (ctx.wantsJson) return json(ctx, { ok: true, location });
+  if (ctx.request.headers.get('hx-request')) return new Response(null, { status: 204, headers: headersFor(ctx, { 'hx-redirect': location }) });
+  return new Response(null, { status: 303, headers: headersFor(ctx, { location }) });
+}
+
+/** A rejected form: JSON naming the fields, or the same form re-rendered with its errors. */
+export function formRejected(ctx: RequestContext, error: FormInvalid, render: (errors: FieldError[]) => SafeHtml): Response {
+  if (ctx.wantsJson) {
+    const errors = error.errors.map((e) => ({ field: e.field, code: e.key, message: englishMessage(e) }));
+    return json(ctx, { error: error.message, field: error.field, errors }, error.status);
+  }
+  const headers: Record<string, string> = {};
+  // htmx swaps only 2xx by default; a rejected form is still the page to show.
+  if (ctx.request.headers.get('hx-request')) headers['hx-reswap'] = 'outerHTML';
+  return new Response(render(error.errors).value, {
+    status: error.status,
+    headers: headersFor(ctx, { 'content-type': 'text/html; charset=utf-8', ...headers }),
+  });
+}
+
+/** Safe local redirect target from a `next` parameter (no open redirects). */
+export function safeNext(next: unknown, fallback = '/'): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : fallback;
+}

@@ -1,0 +1,87 @@
+// Admin pages: instance settings and user management.
+import { html } from '../src/web/html';
+import type { User } from '../src/db/schema';
+import type { FieldError } from '../src/web/form-errors';
+import type { InstanceSettings } from '../src/settings/settings.schema';
+import { registrationModes } from '../src/settings/settings.schema';
+import { catalogs, languages } from '../src/i18n/i18n';
+import { actionButton, csrfField, errorText, field, formError } from './components';
+import { layout, type PageContext } from './layout';
+
+function adminNav(ctx: PageContext, current: string) {
+  const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
+    html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
+  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')}</nav>`;
+}
+
+export function adminSettingsPage(ctx: PageContext, view: { values: Record<string, string | number>; errors: FieldError[]; saved?: boolean }) {
+  const { t } = ctx;
+  const v = view.values;
+  const select = (name: string, options: readonly string[], label: (o: string) => string) => {
+    const error = errorText(ctx, view.errors, name);
+    return html`<div class="field${error ? ' has-error' : ''}"><label for="field-${name}">${t(`admin.setting.${name}` as Parameters<PageContext['t']>[0])}</label>
+      <select id="field-${name}" name="${name}">${options.map((o) => html`<option value="${o}"${String(v[name]) === o ? html` selected` : ''}>${label(o)}</option>`)}</select>
+      ${error ? html`<p class="error">${error}</p>` : ''}</div>`;
+  };
+  const descriptionError = errorText(ctx, view.errors, 'instanceDescription');
+  return layout(ctx, {
+    title: t('admin.settings'),
+    body: html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/settings')}
+    ${view.saved ? html`<p class="notice ok" role="status">${t('form.saved')}</p>` : ''}
+    ${formError(ctx, view.errors)}
+    <form method="post" action="/admin/settings" class="card">
+      ${csrfField(ctx)}
+      ${field(ctx, { name: 'instanceName', label: t('admin.setting.instanceName'), value: v.instanceName, errors: view.errors, required: true, maxlength: 60 })}
+      <div class="field${descriptionError ? ' has-error' : ''}"><label for="field-instanceDescription">${t('admin.setting.instanceDescription')}</label>
+        <textarea id="field-instanceDescription" name="instanceDescription" maxlength="500" rows="3">${v.instanceDescription}</textarea>
+        ${descriptionError ? html`<p class="error">${descriptionError}</p>` : ''}</div>
+      ${select('registrationMode', registrationModes, (m) => t(`admin.mode.${m}` as Parameters<PageContext['t']>[0]))}
+      ${field(ctx, { name: 'inviteQuota', label: t('admin.setting.inviteQuota'), type: 'number', value: v.inviteQuota, errors: view.errors })}
+      ${field(ctx, { name: 'hostMinFollowers', label: t('admin.setting.hostMinFollowers'), type: 'number', value: v.hostMinFollowers, errors: view.errors, hint: t('admin.setting.hostMinFollowers.hint') })}
+      ${select('defaultLanguage', languages, (l) => catalogs[l as keyof typeof catalogs]['lang.name'])}
+      ${field(ctx, { name: 'signupsPerIpPerHour', label: t('admin.setting.signupsPerIpPerHour'), type: 'number', value: v.signupsPerIpPerHour, errors: view.errors })}
+      <button type="submit" class="primary">${t('form.save')}</button>
+    </form>`,
+  });
+}
+
+export const settingsFormValues = (s: Readonly<InstanceSettings>): Record<string, string | number> => ({ ...s });
+
+export function adminUsersPage(
+  ctx: PageContext,
+  view: { users: (User & { followers: number })[]; query: string; page: number; hasMore: boolean; values: Record<string, string>; errors: FieldError[]; created?: string },
+) {
+  const { t } = ctx;
+  const userRow = (u: User & { followers: number }) => html`<li id="user-${u.id}">
+    <div><a href="/@${u.handle}"><strong>${u.display_name}</strong> @${u.handle}</a> <small>${u.email}</small><br>
+      <small>${t('admin.users.followers', { count: u.followers })}</small>
+      ${u.role === 'admin' ? html`<span class="badge">${t('admin.users.admin')}</span>` : ''}
+      ${u.hosting_granted ? html`<span class="badge">${t('admin.users.canHost')}</span>` : ''}
+      ${u.suspended_at ? html`<span class="badge warn">${t('profile.suspended')}</span>` : ''}</div>
+    <div class="actions">
+      ${u.hosting_granted ? actionButton(ctx, `/admin/users/${u.id}/revoke-host`, t('admin.action.revoke-host')) : actionButton(ctx, `/admin/users/${u.id}/grant-host`, t('admin.action.grant-host'))}
+      ${u.role !== 'admin' ? (u.suspended_at ? actionButton(ctx, `/admin/users/${u.id}/unsuspend`, t('admin.action.unsuspend')) : actionButton(ctx, `/admin/users/${u.id}/suspend`, t('admin.action.suspend'), { danger: true })) : ''}
+      ${u.role !== 'admin' ? actionButton(ctx, `/admin/users/${u.id}/promote`, t('admin.action.promote')) : ''}
+    </div></li>`;
+  return layout(ctx, {
+    title: t('admin.users'),
+    body: html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/users')}
+    <form method="get" action="/admin/users" class="row" role="search">
+      <input type="search" name="q" value="${view.query}" placeholder="${t('admin.users.search')}" aria-label="${t('admin.users.search')}">
+      <button type="submit">${t('admin.users.searchButton')}</button>
+    </form>
+    <ul class="rows">${view.users.map(userRow)}</ul>
+    ${view.users.length === 0 ? html`<p class="empty">${t('admin.users.none')}</p>` : ''}
+    ${view.hasMore ? html`<p><a href="/admin/users?q=${encodeURIComponent(view.query)}&page=${view.page + 1}">${t('admin.users.more')}</a></p>` : ''}
+    <section class="card"><h2>${t('admin.users.create')}</h2>
+      ${view.created ? html`<p class="notice ok" role="status">${t('admin.users.created', { handle: view.created })}</p>` : ''}
+      ${formError(ctx, view.errors)}
+      <form method="post" action="/admin/users">
+        ${csrfField(ctx)}
+        ${field(ctx, { name: 'handle', label: t('field.handle'), value: view.values.handle, errors: view.errors, required: true })}
+        ${field(ctx, { name: 'email', label: t('field.email'), type: 'email', value: view.values.email, errors: view.errors, required: true })}
+        ${field(ctx, { name: 'password', label: t('field.password'), type: 'password', errors: view.errors, required: true })}
+        <button type="submit" class="primary">${t('admin.users.createButton')}</button>
+      </form></section>`,
+  });
+}
