@@ -1,6 +1,7 @@
 // Salon's entry point, as a checklist: command line → config → (db → migrate → media → http).
 import { parseArgs } from './cli/parse-args';
 import { helpText } from './cli/help';
+import { createAdmin } from './cli/create-admin';
 import { ConfigError, dumpConfig, loadConfig } from './config/config.load';
 import { openDatabase } from './db/connection';
 import { migrateToLatest } from './db/migrator';
@@ -24,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
     await db.destroy();
     return print(applied.length ? `Applied: ${applied.map((m) => m.migrationName).join(', ')}` : 'Database is up to date');
   }
+
+  if (cli.command === 'create-admin') return print(await createAdmin(config, cli.positionals));
 
   if (cli.command === 'healthcheck') {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

@@ -8,6 +8,7 @@ export function helpText(): string {
     'Commands:',
     '  serve          start the server (default)',
     '  migrate        apply database migrations and exit',
+    '  create-admin HANDLE EMAIL   create an admin account; password from SALON_ADMIN_PASSWORD or stdin',
     '  healthcheck    exit 0 when the local server answers /healthz with 200 (for containers)',
     '  --config-dump  print the effective configuration (secrets redacted) and exit',
     '  --version      print the version',

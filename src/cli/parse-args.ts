@@ -1,20 +1,22 @@
-// Command line: `salon [serve|migrate|healthcheck|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
+// Command line: `salon [serve|migrate|create-admin HANDLE EMAIL|healthcheck|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
 import { configSchema, flagName, type ConfigName } from '../config/config.schema';
 import { ConfigError } from '../config/config.load';
 
-export const commands = ['serve', 'migrate', 'healthcheck', 'help', 'version'] as const;
+export const commands = ['serve', 'migrate', 'create-admin', 'healthcheck', 'help', 'version'] as const;
 export type Command = (typeof commands)[number] | 'config-dump';
 
 export interface CommandLine {
   command: Command;
   configFile?: string;
   flags: Partial<Record<ConfigName, string>>;
+  /** Arguments of commands that take some (create-admin HANDLE EMAIL). */
+  positionals: string[];
 }
 
 const flagToKey = new Map(Object.keys(configSchema).map((key) => [flagName(key), key as ConfigName]));
 
 export function parseArgs(argv: string[]): CommandLine {
-  const result: CommandLine = { command: 'serve', flags: {} };
+  const result: CommandLine = { command: 'serve', flags: {}, positionals: [] };
   let commandSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -38,6 +40,8 @@ export function parseArgs(argv: string[]): CommandLine {
     } else if (!commandSeen && (commands as readonly string[]).includes(arg)) {
       if (result.command !== 'config-dump') result.command = arg as Command;
       commandSeen = true;
+    } else if (result.command === 'create-admin') {
+      result.positionals.push(arg);
     } else {
       throw new ConfigError(`Unknown command "${arg}". Commands: ${commands.join(', ')}`);
     }

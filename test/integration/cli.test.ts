@@ -59,3 +59,38 @@ test('healthcheck answers while up; SIGTERM stops gracefully: exit 0, workers go
   expect(after.code).toBe(1);
   for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(); // no orphaned worker
 });
+
+test('create-admin makes an admin account who can log in; bad input names the field', async () => {
+  const dataDir = freshDir();
+  const env = { ...process.env, SALON_DATA_DIR: dataDir, SALON_ADMIN_PASSWORD: 'admin-password-1' };
+  const made = await runCommand([...salon, 'create-admin', 'Chief', 'chief@example.org'], env);
+  expect(made.stdout).toContain('Admin @chief created.');
+  expect(made.code).toBe(0);
+
+  const again = await runCommand([...salon, 'create-admin', 'chief', 'other@example.org'], env);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toContain('handle: This handle is already taken.');
+  const weak = await runCommand([...salon, 'create-admin', 'deputy', 'deputy@example.org'], { ...env, SALON_ADMIN_PASSWORD: 'short' });
+  expect(weak.stderr).toContain('password: Use at least 8 characters.');
+  const usage = await runCommand([...salon, 'create-admin', 'lonely'], env);
+  expect(usage.stderr).toContain('Usage: salon create-admin HANDLE EMAIL');
+
+  // The account works on a running server.
+  const running = await spawnSalon([...salon, '--port', '0', '--host', '127.0.0.1', '--workers', '1'], env);
+  const { WebClient } = await import('../support/web-client');
+  const client = new WebClient(running.url);
+  expect((await client.post('/login', { login: 'chief', password: 'admin-password-1' })).status).toBe(200);
+  expect((await client.get('/admin/settings', 'json')).status).toBe(200);
+  expect(await running.stop()).toBe(0);
+});
+
+test('create-admin reads the password from standard input', async () => {
+  const dataDir = freshDir();
+  const env: Record<string, string | undefined> = { ...process.env, SALON_DATA_DIR: dataDir };
+  delete env.SALON_ADMIN_PASSWORD;
+  const proc = Bun.spawn([...salon, 'create-admin', 'piped', 'piped@example.org'], { env: env as Record<string, string>, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+  proc.stdin.write('piped-password-1\n');
+  proc.stdin.end();
+  expect(await proc.exited).toBe(0);
+  expect(await new Response(proc.stdout).text()).toContain('Admin @piped created.');
+});

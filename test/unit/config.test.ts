@@ -89,7 +89,7 @@ describe('config validation names the key and the expected form', () => {
 describe('command line', () => {
   test('flags map to config keys, both --key value and --key=value', () => {
     const cli = parseArgs(['serve', '--port', '9001', '--rtc-announced-ip=198.51.100.2', '--config', 'x.json']);
-    expect(cli).toEqual({ command: 'serve', configFile: 'x.json', flags: { port: '9001', rtcAnnouncedIp: '198.51.100.2' } });
+    expect(cli).toEqual({ command: 'serve', configFile: 'x.json', flags: { port: '9001', rtcAnnouncedIp: '198.51.100.2' }, positionals: [] });
   });
 
   test('--config-dump and migrate are commands', () => {
