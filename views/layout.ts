@@ -11,6 +11,16 @@ export interface PageContext {
   viewer: { handle: string; display_name: string; role: string } | null;
 }
 
+// Swap error responses too: a rejected form comes back as the page with its errors (HTTP 4xx),
+// exactly what a browser without JavaScript shows. No injected <style> (our CSP forbids inline).
+const htmxConfig = JSON.stringify({
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '...', swap: true },
+  ],
+  includeIndicatorStyles: false,
+});
+
 export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }): SafeHtml {
   const { t, viewer } = ctx;
   const title = page.title === ctx.instanceName ? page.title : `${page.title} · ${ctx.instanceName}`;
@@ -22,6 +32,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title}</title>
+  <meta name="htmx-config" content="${htmxConfig}">
   <link rel="stylesheet" href="${assetUrl('salon.css')}">
   <script src="${assetUrl('htmx.min.js')}" defer></script>
 </head>

@@ -31,13 +31,8 @@ export function formRejected(ctx: RequestContext, error: FormInvalid, render: (e
     const errors = error.errors.map((e) => ({ field: e.field, code: e.key, message: englishMessage(e) }));
     return json(ctx, { error: error.message, field: error.field, errors }, error.status);
   }
-  const headers: Record<string, string> = {};
-  // htmx swaps only 2xx by default; a rejected form is still the page to show.
-  if (ctx.request.headers.get('hx-request')) headers['hx-reswap'] = 'outerHTML';
-  return new Response(render(error.errors).value, {
-    status: error.status,
-    headers: headersFor(ctx, { 'content-type': 'text/html; charset=utf-8', ...headers }),
-  });
+  // htmx swaps 4xx responses too (see the htmx-config in views/layout.ts).
+  return page(ctx, render(error.errors), error.status);
 }
 
 /** Safe local redirect target from a `next` parameter (no open redirects). */

@@ -152,3 +152,26 @@ describe('CSRF', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('every page is translated', () => {
+  const pages = ['/', '/signup', '/login', '/settings', '/settings/sessions', '/settings/invites', '/admin/settings', '/admin/users', '/@queen', '/@queen/followers', '/nowhere'];
+  for (const lang of ['en', 'fr']) {
+    test(`no untranslated key shows on any page (${lang})`, async () => {
+      const { en } = await import('../../src/i18n/messages.en');
+      const keys = Object.keys(en);
+      const signedOut = new WebClient(salon.url, { lang });
+      admin.client.lang = lang;
+      for (const path of pages) {
+        for (const client of [admin.client, signedOut]) {
+          const res = await client.get(path);
+          if (res.status >= 300 && res.status < 400) continue; // e.g. /settings when signed out
+          const text = await res.text();
+          const leaked = keys.filter((key) => text.includes(key));
+          expect(leaked, `${path} (${lang})`).toEqual([]);
+          expect(text).toContain(`<html lang="${lang}">`);
+        }
+      }
+      admin.client.lang = 'en';
+    });
+  }
+});

@@ -149,3 +149,19 @@ describe('suspension', () => {
     expect((await admin.client.post('/admin/users/1/explode', {})).status).toBe(400);
   });
 });
+
+describe('behind https', () => {
+  test('cookies are Secure when the public URL is https, and other origins are refused', async () => {
+    const secure = await startTestSalon({ publicUrl: 'https://salon.example.org' });
+    try {
+      const client = new WebClient(secure.url);
+      const signup = await client.post('/signup', { handle: 'first', email: 'first@example.org', password: 'long-enough-pw' }, { headers: { origin: 'https://salon.example.org' } });
+      expect(signup.status).toBe(200);
+      for (const cookie of signup.headers.getSetCookie()) expect(cookie).toContain('; Secure');
+      const forged = await client.post('/logout', {}, { headers: { origin: secure.url } });
+      expect(forged.status).toBe(403);
+    } finally {
+      await secure.dispose();
+    }
+  });
+});
