@@ -57,6 +57,49 @@ export interface InvitesTable {
 }
 export type Invite = Selectable<InvitesTable>;
 
+export interface RoomsTable {
+  id: string;
+  host_id: number;
+  title: string;
+  topics: Generated<string>;
+  speak_policy: Generated<'anyone' | 'invited'>;
+  record_intent: Generated<number>;
+  status: Generated<'live' | 'ended'>;
+  end_reason: string | null;
+  peak_listeners: Generated<number>;
+  created_at: Generated<string>;
+  started_at: string | null;
+  ended_at: string | null;
+}
+export type Room = Selectable<RoomsTable>;
+
+export interface RoomParticipantsTable {
+  id: Generated<number>;
+  room_id: string;
+  user_id: number | null;
+  anonymous_id: string | null;
+  top_role: string;
+  joined_at: Generated<string>;
+  left_at: string | null;
+}
+
+export interface RoomRemovalsTable {
+  room_id: string;
+  participant_key: string;
+  removed_by: number | null;
+  created_at: Generated<string>;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  reporter_id: number | null;
+  room_id: string | null;
+  target_user_id: number | null;
+  reason: string;
+  status: Generated<string>;
+  created_at: Generated<string>;
+}
+
 export interface DatabaseSchema {
   settings: SettingsTable;
   users: UsersTable;
@@ -64,4 +107,8 @@ export interface DatabaseSchema {
   follows: FollowsTable;
   blocks: BlocksTable;
   invites: InvitesTable;
+  rooms: RoomsTable;
+  room_participants: RoomParticipantsTable;
+  room_removals: RoomRemovalsTable;
+  reports: ReportsTable;
 }

@@ -15,6 +15,14 @@ export interface InstanceSettings {
   defaultLanguage: Language;
   /** Sign-ups accepted per IP address per hour. */
   signupsPerIpPerHour: number;
+  /** Listeners per room; 0 = no limit. */
+  maxListenersPerRoom: number;
+  maxCohostsPerRoom: number;
+  maxSpeakersPerRoom: number;
+  /** Minutes a room stays live with neither host nor co-host present. */
+  roomGraceMinutes: number;
+  /** 'yes' = anonymous visitors must sign in to listen. */
+  requireAccountToListen: 'yes' | 'no';
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -25,6 +33,11 @@ export const defaultSettings: InstanceSettings = {
   hostMinFollowers: 600,
   defaultLanguage: 'en',
   signupsPerIpPerHour: 10,
+  maxListenersPerRoom: 0,
+  maxCohostsPerRoom: 2,
+  maxSpeakersPerRoom: 10,
+  roomGraceMinutes: 5,
+  requireAccountToListen: 'no',
 };
 
 type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
@@ -37,4 +50,9 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   hostMinFollowers: { kind: 'int', min: 0, max: 1_000_000_000 },
   defaultLanguage: { kind: 'enum', values: languages },
   signupsPerIpPerHour: { kind: 'int', min: 1, max: 100_000 },
+  maxListenersPerRoom: { kind: 'int', min: 0, max: 1_000_000 },
+  maxCohostsPerRoom: { kind: 'int', min: 0, max: 10 },
+  maxSpeakersPerRoom: { kind: 'int', min: 0, max: 50 },
+  roomGraceMinutes: { kind: 'int', min: 0, max: 1440 },
+  requireAccountToListen: { kind: 'enum', values: ['no', 'yes'] },
 };
