@@ -47,8 +47,11 @@ const built = run('bash', [join(root, 'scripts/build-media-worker.sh')], { stdio
 const workerBin = built.stdout.toString().trim().split('\n').pop();
 if (!workerBin || !existsSync(workerBin)) fail('the media worker build did not produce an executable');
 
-// 4. Hand over to Bun.
+// 4. The browser client bundle (static/build/), embedded by the server.
 const bun = join(root, 'node_modules/.bin/bun');
+run(bun, [join(root, 'scripts/build-client.ts')]);
+
+// 5. Hand over to Bun.
 const env = { ...process.env, MEDIASOUP_WORKER_BIN: workerBin };
 const commands = {
   setup: null,

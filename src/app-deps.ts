@@ -14,6 +14,8 @@ import type { SettingsService } from './settings/settings.service';
 import type { SocialService } from './social/social.service';
 import type { RateLimiter } from './web/rate-limiter';
 import type { RequestContexts } from './web/request-context';
+import type { LiveRooms } from './rooms/live/live-rooms';
+import type { RoomsService } from './rooms/rooms.service';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -31,4 +33,6 @@ export interface AppDeps {
   avatars: AvatarStore;
   limiter: RateLimiter;
   contexts: RequestContexts;
+  live: LiveRooms;
+  rooms: RoomsService;
 }

@@ -9,6 +9,8 @@ import { homeRoutes } from './home/home.routes';
 import { invitesRoutes } from './invites/invites.routes';
 import { profileRoutes } from './profiles/profiles.routes';
 import { settingsRoutes } from './profiles/settings.routes';
+import { roomSocketRoutes } from './realtime/room-socket.routes';
+import { roomRoutes } from './rooms/rooms.routes';
 import { staticRoutes } from './web/static.routes';
 import { checkCsrf } from './web/csrf';
 import { AppError } from './web/errors';
@@ -49,7 +51,9 @@ export function createApp(deps: AppDeps) {
     .use(settingsRoutes(deps))
     .use(sessionsRoutes(deps))
     .use(invitesRoutes(deps))
-    .use(adminRoutes(deps));
+    .use(adminRoutes(deps))
+    .use(roomRoutes(deps))
+    .use(roomSocketRoutes(deps));
 }
 
 /** One place maps errors to HTTP: typed app errors, Elysia's own codes, and the unexpected (500). */

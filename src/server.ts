@@ -7,14 +7,16 @@ import type { Logger } from './log';
 import { announcedIp } from './media/announced-ip';
 import { loadMediasoup } from './media/mediasoup-loader';
 import { MediaWorkerPool } from './media/worker-pool';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { createServices } from './services';
+import { endOrphanedRooms } from './rooms/rooms.repository';
 
 export interface RunningSalon {
   url: string;
   port: number;
   db: Db;
   pool: MediaWorkerPool;
+  deps: AppDeps;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   const db = openDatabase(config.dataDir);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info('database migrated', { applied: applied.map((m) => m.migrationName).join(',') });
+  const orphaned = await endOrphanedRooms(db); // rooms left live by a crash or kill
+  if (orphaned) log.warn('rooms left live by the previous run were marked ended', { count: orphaned });
 
   const { mediasoup, workerBin } = await loadMediasoup(config.dataDir);
   const pool = await MediaWorkerPool.start(mediasoup, {
@@ -35,16 +39,19 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
 
   const deps = await createServices({ config, db, pool, log });
   const app = createApp(deps).listen({ hostname: config.host, port: config.port });
-  const port = app.server!.port!;
+  const server = app.server!;
+  deps.live.setPublisher({ publish: (topic, data) => void server.publish(topic, data) });
+  const port = server.port!;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await deps.live.endAll('shutdown'); // tell every room, write its history
       await app.stop(); // stop accepting, let in-flight requests finish
       await pool.close();
       await db.destroy();
     })());
-  return { url, port, db, pool, stop };
+  return { url, port, db, pool, deps, stop };
 }

@@ -15,6 +15,8 @@ import { SettingsService } from './settings/settings.service';
 import { SocialService } from './social/social.service';
 import { RateLimiter } from './web/rate-limiter';
 import { RequestContexts } from './web/request-context';
+import { LiveRooms } from './rooms/live/live-rooms';
+import { RoomsService } from './rooms/rooms.service';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -23,6 +25,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const sessions = new SessionsService(db);
   const limiter = new RateLimiter();
   const social = new SocialService(db);
+  const hosting = new HostingService(settings, social);
+  const live = new LiveRooms({ db, log: base.log, settings });
   return {
     ...base,
     settings,
@@ -31,7 +35,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     social,
     registration: new RegistrationService(db, settings),
     login: new LoginService(db, limiter),
-    hosting: new HostingService(settings, social),
+    hosting,
+    live,
+    rooms: new RoomsService({ db, live, hosting, social, settings }),
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, sessions),
     avatars: new AvatarStore(config.dataDir),

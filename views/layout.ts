@@ -43,7 +43,8 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
     <nav class="site-nav" aria-label="${t('nav.label')}">
       ${
         viewer
-          ? html`<a href="/@${viewer.handle}">@${viewer.handle}</a>
+          ? html`<a href="/studio">${t('nav.studio')}</a>
+        <a href="/@${viewer.handle}">@${viewer.handle}</a>
         <a href="/settings">${t('nav.settings')}</a>
         ${viewer.role === 'admin' ? html`<a href="/admin/settings">${t('nav.admin')}</a>` : ''}
         <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="link">${t('nav.logout')}</button></form>`

@@ -28,7 +28,9 @@ export function profileRoutes(deps: AppDeps) {
       const user = await profileOf(ctx, params.handle);
       const [counts, relationship] = await Promise.all([deps.social.counts(user.id), deps.social.relationship(ctx.viewer, user)]);
       if (ctx.wantsJson) return json(ctx, { handle: user.handle, displayName: user.display_name, bio: user.bio, ...counts, relationship });
-      return page(ctx, profilePage(ctx, { user, counts, relationship }));
+      const live = deps.rooms.liveRoomOfHost(user.id);
+      const liveRoomUrl = live && (await deps.social.canJoinRoomsOf(user.id, ctx.viewer?.id ?? null)) ? `/r/${live.id}` : undefined;
+      return page(ctx, profilePage(ctx, { user, counts, relationship, liveRoomUrl }));
     }, handleParams);
 
   for (const direction of ['followers', 'following'] as const) {

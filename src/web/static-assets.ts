@@ -2,11 +2,14 @@
 import { basename } from 'node:path';
 import salonCss from '../../static/salon.css' with { type: 'file' };
 import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
+// Built by scripts/build-client.ts (the npm scripts run it first).
+import roomJs from '../../static/build/room.js' with { type: 'file' };
 import packageJson from '../../package.json';
 
 const assets: Record<string, { path: string; type: string }> = {
   'salon.css': { path: salonCss, type: 'text/css; charset=utf-8' },
   'htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
+  'room.js': { path: roomJs, type: 'text/javascript; charset=utf-8' },
 };
 
 export function findAsset(name: string) {

@@ -1,0 +1,70 @@
+// Every message a room client may send, as a typed, validated union. An invalid message is
+// answered with an error naming the problem; it never reaches the room.
+import { Type as t, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { reactionEmojis, type RoomCommand } from '../rooms/live/room.model';
+
+const target = t.String({ minLength: 3, maxLength: 40, pattern: '^[ua]:[A-Za-z0-9_-]+$' });
+const ref = t.Optional(t.String({ maxLength: 40 }));
+const message = <T extends string, P extends Record<string, TSchema> = {}>(type: T, props: P = {} as P) =>
+  t.Object({ type: t.Literal(type), ref, ...props }, { additionalProperties: false });
+
+const schemas = {
+  raiseHand: message('raiseHand'),
+  lowerHand: message('lowerHand'),
+  approveHand: message('approveHand', { target }),
+  denyHand: message('denyHand', { target }),
+  nextHand: message('nextHand'),
+  inviteToSpeak: message('inviteToSpeak', { target }),
+  inviteCohost: message('inviteCohost', { target }),
+  acceptInvite: message('acceptInvite'),
+  declineInvite: message('declineInvite'),
+  mute: message('mute'),
+  unmute: message('unmute'),
+  muteSpeaker: message('muteSpeaker', { target }),
+  muteAll: message('muteAll'),
+  moveToListeners: message('moveToListeners', { target }),
+  leaveStage: message('leaveStage'),
+  remove: message('remove', { target }),
+  end: message('end'),
+  react: message('react', { emoji: t.Union(reactionEmojis.map((e) => t.Literal(e))) }),
+  // Not room commands: handled by the socket layer.
+  leave: message('leave'),
+  ping: message('ping'),
+  report: message('report', { target: t.Optional(target), reason: t.String({ minLength: 1, maxLength: 500 }) }),
+};
+
+export type ClientMessageType = keyof typeof schemas;
+export type ClientMessage = { [K in ClientMessageType]: Static<(typeof schemas)[K]> }[ClientMessageType];
+export type { RoomCommand };
+
+const checkers = Object.fromEntries(Object.entries(schemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema as TSchema)])) as unknown as Record<
+  ClientMessageType,
+  ReturnType<typeof TypeCompiler.Compile<TSchema>>
+>;
+
+export type Parsed = { ok: true; message: ClientMessage } | { ok: false; error: string; ref?: string };
+
+export function parseClientMessage(raw: unknown): Parsed {
+  let data = raw;
+  if (typeof raw === 'string') {
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return { ok: false, error: 'Messages must be JSON objects' };
+    }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, error: 'Messages must be JSON objects' };
+  const { type, ref: givenRef } = data as { type?: unknown; ref?: unknown };
+  const refText = typeof givenRef === 'string' ? givenRef.slice(0, 40) : undefined;
+  if (typeof type !== 'string' || !Object.hasOwn(checkers, type)) {
+    return { ok: false, error: `Unknown message type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : type)}`, ref: refText };
+  }
+  const checker = checkers[type as ClientMessageType];
+  if (!checker.Check(data)) {
+    const first = [...checker.Errors(data)][0];
+    const field = first?.path.replace(/^\//, '') || 'message';
+    return { ok: false, error: `Invalid ${field} in ${type}: ${first?.message ?? 'invalid value'}`, ref: refText };
+  }
+  return { ok: true, message: data as ClientMessage };
+}

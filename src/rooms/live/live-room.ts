@@ -1,0 +1,189 @@
+// One live room at runtime: the state machine plus its sockets, timers, broadcasts and history.
+// Clients ask, the room decides (RoomState), then tells the people concerned.
+import type { Db } from '../../db/connection';
+import type { Room } from '../../db/schema';
+import type { Logger } from '../../log';
+import { RoomBroadcaster, type Publisher, type RoomSocket } from './room-broadcaster';
+import { RoomHistory } from './room-history';
+import { RoomState } from './room-state';
+import { RoomError, type EndReason, type Person, type RoomCommand, type RoomEvent, type RoomLimits } from './room.model';
+
+/** WebSocket close codes the client understands. */
+export const closeCodes = { ended: 4000, removed: 4403, replaced: 4409, refused: 4400 } as const;
+
+export interface LiveRoomDeps {
+  db: Db;
+  log: Logger;
+  publisher: Publisher;
+  limits: RoomLimits;
+  /** Called once the room has ended (the registry forgets it). */
+  onEnded(room: LiveRoom): void;
+  clock?: () => number;
+}
+
+export class LiveRoom {
+  readonly state: RoomState;
+  readonly sockets = new Map<string, RoomSocket>();
+  readonly broadcaster: RoomBroadcaster;
+  readonly history: RoomHistory;
+  peakListeners = 0;
+  private readonly ticker: Timer;
+  private readonly now: () => number;
+  /** Hooks for the media plane: role and mute changes drive producers and transports. */
+  readonly eventObservers = new Set<(event: RoomEvent) => void>();
+
+  constructor(
+    readonly room: Room,
+    private readonly deps: LiveRoomDeps,
+  ) {
+    this.now = deps.clock ?? Date.now;
+    this.state = new RoomState({ id: room.id, hostUserId: room.host_id, speakPolicy: room.speak_policy, limits: deps.limits });
+    this.broadcaster = new RoomBroadcaster(room.id, deps.publisher, this.sockets);
+    this.history = new RoomHistory(deps.db, room.id, deps.log);
+    this.ticker = setInterval(() => this.apply(this.state.tick(this.now())), 1000);
+  }
+
+  get id() {
+    return this.room.id;
+  }
+
+  /** Someone's socket is open and admitted: join (or rejoin) and send them the room as it is. */
+  connect(socket: RoomSocket, person: Person): void {
+    let joined: ReturnType<RoomState['join']>;
+    try {
+      joined = this.state.join(person, this.now());
+    } catch (error) {
+      this.refuse(socket, error);
+      return;
+    }
+    const previous = this.sockets.get(person.id);
+    this.sockets.set(person.id, socket);
+    if (previous && previous !== socket) previous.close(closeCodes.replaced, 'Opened in another window');
+    socket.subscribe(this.broadcaster.everyone);
+    if (this.state.isManager(person.id)) socket.subscribe(this.broadcaster.managers);
+    if (!joined.reconnected) this.history.joined(joined.participant);
+    socket.send(JSON.stringify(this.snapshotFor(person.id)));
+    this.apply(joined.events);
+  }
+
+  /** A validated command from a participant. Refusals go back to them only; nothing changes. */
+  receive(id: string, socket: RoomSocket, command: RoomCommand, ref?: string): void {
+    if (this.sockets.get(id) !== socket) return; // a replaced socket's late message
+    try {
+      this.apply(this.state.command(id, command, this.now()), id);
+    } catch (error) {
+      if (!(error instanceof RoomError)) throw error;
+      socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message, ref }));
+    }
+  }
+
+  /** The socket closed without leaving: keep their place for the reconnection window. */
+  socketClosed(id: string, socket: RoomSocket): void {
+    if (this.sockets.get(id) !== socket) return;
+    this.sockets.delete(id);
+    this.apply(this.state.disconnect(id, this.now()));
+  }
+
+  /** Leaving on purpose (the Leave button): no reconnection window. */
+  leave(id: string): void {
+    const socket = this.sockets.get(id);
+    this.sockets.delete(id);
+    this.apply(this.state.leave(id, this.now()));
+    socket?.close(1000, 'Left the room');
+  }
+
+  end(reason: EndReason): void {
+    this.apply(this.state.end(reason));
+  }
+
+  snapshotFor(id: string) {
+    const me = this.state.get(id);
+    const manager = this.state.isManager(id);
+    return {
+      type: 'snapshot',
+      room: { id: this.room.id, title: this.room.title, topics: JSON.parse(this.room.topics) as string[], speakPolicy: this.room.speak_policy, hostUserId: this.room.host_id },
+      you: me && { id: me.id, role: me.role, muted: me.muted, handRaised: me.handRaisedAt !== null, pendingInvite: me.pendingInvite, anonymous: me.userId === null },
+      stage: this.state.stage().map((p) => this.state.view(p)),
+      listenerCount: this.state.listenerCount(),
+      actingHostId: this.state.actingHostId,
+      hands: manager ? this.handQueue() : undefined,
+    };
+  }
+
+  private handQueue() {
+    return this.state.hands().map((p) => ({ id: p.id, name: p.name, handle: p.handle, raisedAt: p.handRaisedAt }));
+  }
+
+  /** Routes each event to its audience, keeps subscriptions and history in step. */
+  private apply(events: RoomEvent[], actorId?: string): void {
+    const b = this.broadcaster;
+    for (const event of events) {
+      for (const observer of this.eventObservers) observer(event);
+      switch (event.type) {
+        case 'participantJoined':
+          if (event.participant.role === 'listener') b.listenersChanged(() => this.state.listenerCount());
+          else b.toAll(event);
+          break;
+        case 'participantLeft':
+          this.history.left(event.id);
+          if (event.role === 'listener') b.listenersChanged(() => this.state.listenerCount());
+          else b.toAll(event);
+          break;
+        case 'roleChanged': {
+          this.history.roleChanged(event.id, event.role);
+          const moved = this.state.get(event.id);
+          b.toAll(moved ? { ...event, participant: this.state.view(moved) } : event); // clients need the name to seat them
+          b.listenersChanged(() => this.state.listenerCount());
+          const socket = this.sockets.get(event.id);
+          if (socket && this.state.isManager(event.id)) {
+            socket.subscribe(b.managers);
+            b.toPerson(event.id, { type: 'handQueue', hands: this.handQueue() });
+          } else socket?.unsubscribe(b.managers);
+          break;
+        }
+        case 'handRaised':
+        case 'handLowered':
+        case 'invited':
+        case 'inviteDeclined':
+          b.toManagers(event);
+          if (!this.state.isManager(event.id)) b.toPerson(event.id, event);
+          break;
+        case 'participantRemoved': {
+          void this.history.removed(event.id, actorId ? (this.state.get(actorId)?.userId ?? null) : null);
+          b.toManagers(event);
+          b.toPerson(event.id, { type: 'removed' });
+          const socket = this.sockets.get(event.id);
+          this.sockets.delete(event.id);
+          socket?.close(closeCodes.removed, 'Removed from the room');
+          break;
+        }
+        case 'reacted':
+          b.reaction(event.emoji);
+          break;
+        case 'roomEnded':
+          b.toAll(event);
+          this.finish(event.reason);
+          break;
+        default: // muteChanged, connectionChanged, actingHostChanged
+          b.toAll(event);
+      }
+    }
+    this.peakListeners = Math.max(this.peakListeners, this.state.listenerCount());
+  }
+
+  private finish(reason: EndReason) {
+    clearInterval(this.ticker);
+    this.broadcaster.flush();
+    this.broadcaster.stop();
+    void this.history.ended(reason, this.peakListeners);
+    for (const socket of this.sockets.values()) socket.close(closeCodes.ended, 'The room has ended');
+    this.sockets.clear();
+    this.deps.onEnded(this);
+  }
+
+  private refuse(socket: RoomSocket, error: unknown) {
+    if (!(error instanceof RoomError)) throw error;
+    socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message }));
+    socket.close(closeCodes.refused, error.message.slice(0, 120));
+  }
+}

@@ -1,0 +1,66 @@
+// The registry of rooms that are live in this process.
+import type { Db } from '../../db/connection';
+import type { Room } from '../../db/schema';
+import type { Logger } from '../../log';
+import type { SettingsService } from '../../settings/settings.service';
+import { LiveRoom } from './live-room';
+import type { Publisher } from './room-broadcaster';
+import type { EndReason, RoomLimits } from './room.model';
+
+export const reconnectWindowMs = 30_000;
+
+export class LiveRooms {
+  private readonly rooms = new Map<string, LiveRoom>();
+  private publisher: Publisher = { publish: () => {} };
+  /** Called for every new live room (the media plane attaches here). */
+  readonly startObservers = new Set<(room: LiveRoom) => void>();
+
+  constructor(private readonly deps: { db: Db; log: Logger; settings: SettingsService }) {}
+
+  /** The HTTP server's pub/sub, once it listens. */
+  setPublisher(publisher: Publisher) {
+    this.publisher = publisher;
+  }
+
+  limits(): RoomLimits {
+    const s = this.deps.settings.get();
+    return {
+      maxCohosts: s.maxCohostsPerRoom,
+      maxSpeakers: s.maxSpeakersPerRoom,
+      maxListeners: s.maxListenersPerRoom,
+      graceMs: s.roomGraceMinutes * 60_000,
+      reconnectMs: reconnectWindowMs,
+    };
+  }
+
+  start(room: Room): LiveRoom {
+    const live = new LiveRoom(room, {
+      db: this.deps.db,
+      log: this.deps.log,
+      publisher: { publish: (topic, data) => this.publisher.publish(topic, data) },
+      limits: this.limits(),
+      onEnded: (ended) => {
+        this.rooms.delete(ended.id);
+        this.deps.log.info('room ended', { room: ended.id, reason: ended.state.endReason });
+      },
+    });
+    this.rooms.set(room.id, live);
+    for (const observer of this.startObservers) observer(live);
+    return live;
+  }
+
+  get(id: string): LiveRoom | undefined {
+    return this.rooms.get(id);
+  }
+
+  all(): LiveRoom[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Graceful shutdown: every room ends cleanly and its history is written before the database closes. */
+  async endAll(reason: EndReason): Promise<void> {
+    const rooms = this.all();
+    for (const room of rooms) room.end(reason);
+    await Promise.all(rooms.map((room) => room.history.settled()));
+  }
+}

@@ -1,0 +1,88 @@
+// Sends room events to the right people. Everyone shares one Bun pub/sub topic per room (one
+// publish reaches all sockets natively); hosts and co-hosts share a second topic for the hand queue.
+// Listener counts and reactions are coalesced: a flood of joins or emojis costs a few messages a
+// second, not one per listener per event.
+import type { ReactionEmoji } from './room.model';
+
+export interface RoomSocket {
+  send(data: string): void;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface Publisher {
+  publish(topic: string, data: string): void;
+}
+
+export const flushIntervalMs = 250;
+
+export class RoomBroadcaster {
+  readonly everyone: string;
+  readonly managers: string;
+  private listenerCount: (() => number) | null = null;
+  private lastSentCount = -1;
+  private reactions = new Map<ReactionEmoji, number>();
+  private flushTimer: Timer | null = null;
+  /** Messages published or sent, for the signalling benchmarks and tests. */
+  messagesOut = 0;
+
+  constructor(
+    roomId: string,
+    private readonly publisher: Publisher,
+    private readonly sockets: Map<string, RoomSocket>,
+  ) {
+    this.everyone = `room:${roomId}`;
+    this.managers = `room:${roomId}:managers`;
+  }
+
+  toAll(message: object) {
+    this.messagesOut++;
+    this.publisher.publish(this.everyone, JSON.stringify(message));
+  }
+
+  toManagers(message: object) {
+    this.messagesOut++;
+    this.publisher.publish(this.managers, JSON.stringify(message));
+  }
+
+  toPerson(id: string, message: object) {
+    const socket = this.sockets.get(id);
+    if (!socket) return;
+    this.messagesOut++;
+    socket.send(JSON.stringify(message));
+  }
+
+  /** The listener count changed; send it at the next flush (if it still differs). */
+  listenersChanged(count: () => number) {
+    this.listenerCount = count;
+    this.scheduleFlush();
+  }
+
+  reaction(emoji: ReactionEmoji) {
+    this.reactions.set(emoji, (this.reactions.get(emoji) ?? 0) + 1);
+    this.scheduleFlush();
+  }
+
+  flush() {
+    this.flushTimer = null;
+    const count = this.listenerCount?.();
+    if (count !== undefined && count !== this.lastSentCount) {
+      this.lastSentCount = count;
+      this.toAll({ type: 'listenerCount', count });
+    }
+    if (this.reactions.size) {
+      this.toAll({ type: 'reactions', counts: Object.fromEntries(this.reactions) });
+      this.reactions.clear();
+    }
+  }
+
+  stop() {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  private scheduleFlush() {
+    this.flushTimer ??= setTimeout(() => this.flush(), flushIntervalMs);
+  }
+}

@@ -1,0 +1,52 @@
+// SQL for rooms and their durable facts (participation history, removals, reports).
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema, Room } from '../db/schema';
+
+type Q = Kysely<DatabaseSchema>;
+const nowIso = () => new Date().toISOString();
+
+export const findRoom = (db: Q, id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
+
+export function insertLiveRoom(db: Q, room: Pick<Room, 'id' | 'host_id' | 'title' | 'topics' | 'speak_policy' | 'record_intent'>) {
+  return db.insertInto('rooms').values({ ...room, status: 'live', started_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+}
+
+export const findLiveRoomOfHost = (db: Q, hostId: number) =>
+  db.selectFrom('rooms').selectAll().where('host_id', '=', hostId).where('status', '=', 'live').executeTakeFirst();
+
+export function markRoomEnded(db: Q, id: string, reason: string, peakListeners: number) {
+  return db
+    .updateTable('rooms')
+    .set((eb) => ({ status: 'ended', end_reason: reason, ended_at: nowIso(), peak_listeners: eb.fn('max', [eb.ref('peak_listeners'), eb.val(peakListeners)]) }))
+    .where('id', '=', id)
+    .where('status', '=', 'live')
+    .execute();
+}
+
+/** After a crash or restart no room is really live: close what the last run left open. */
+export async function endOrphanedRooms(db: Q): Promise<number> {
+  const result = await db.updateTable('rooms').set({ status: 'ended', end_reason: 'restart', ended_at: nowIso() }).where('status', '=', 'live').executeTakeFirst();
+  await db.updateTable('room_participants').set({ left_at: nowIso() }).where('left_at', 'is', null).execute();
+  return Number(result.numUpdatedRows);
+}
+
+export const listRoomsOfHost = (db: Q, hostId: number, limit = 50) =>
+  db.selectFrom('rooms').selectAll().where('host_id', '=', hostId).orderBy('created_at', 'desc').limit(limit).execute();
+
+export async function insertParticipation(db: Q, row: { room_id: string; user_id: number | null; anonymous_id: string | null; top_role: string }) {
+  const inserted = await db.insertInto('room_participants').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+export const closeParticipation = (db: Q, id: number, topRole: string) =>
+  db.updateTable('room_participants').set({ left_at: nowIso(), top_role: topRole }).where('id', '=', id).execute();
+
+export const insertRemoval = (db: Q, roomId: string, participantKey: string, removedBy: number | null) =>
+  db.insertInto('room_removals').values({ room_id: roomId, participant_key: participantKey, removed_by: removedBy }).onConflict((oc) => oc.doNothing()).execute();
+
+export async function isRemoved(db: Q, roomId: string, participantKey: string) {
+  return !!(await db.selectFrom('room_removals').select('room_id').where('room_id', '=', roomId).where('participant_key', '=', participantKey).executeTakeFirst());
+}
+
+export const insertReport = (db: Q, report: { reporter_id: number; room_id: string | null; target_user_id: number | null; reason: string }) =>
+  db.insertInto('reports').values(report).returningAll().executeTakeFirstOrThrow();

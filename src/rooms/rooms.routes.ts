@@ -1,0 +1,123 @@
+// Room pages and forms: /r/<id>, the studio, ending and reporting. The realtime side is
+// in realtime/room-socket.routes.ts.
+import { Elysia, t } from 'elysia';
+import { roomPage } from '../../views/room.page';
+import { studioPage } from '../../views/studio.page';
+import type { AppDeps } from '../app-deps';
+import { findUserById } from '../accounts/users.repository';
+import type { MessageKey } from '../i18n/messages.en';
+import { serializeCookie } from '../web/cookies';
+import { parseCookies } from '../web/cookies';
+import { Forbidden, NotFound } from '../web/errors';
+import { FormInvalid, type FieldError } from '../web/form-errors';
+import { requireViewer } from '../web/guards';
+import { formRejected, json, page, redirect } from '../web/respond';
+import type { RequestContext } from '../web/request-context';
+import { anonymousCookie, anonymousIdOf, newAnonymousToken } from './anonymous-listener';
+import { RoomError } from './live/room.model';
+
+const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
+  removed: 'room.refused.removed',
+  forbidden: 'room.refused.forbidden',
+  signInRequired: 'room.refused.signIn',
+  roomFull: 'room.refused.full',
+};
+const idParams = { params: t.Object({ id: t.String({ pattern: '^[a-z0-9]{4,20}$' }) }) };
+
+export function roomRoutes(deps: AppDeps) {
+  const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
+    const viewer = requireViewer(ctx);
+    const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
+    return studioPage(ctx, { hosting: await deps.hosting.eligibility(viewer), rooms, values, errors });
+  };
+
+  return new Elysia({ name: 'rooms' })
+    .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
+    .get('/studio', async ({ ctx }) => page(ctx, await studio(ctx)))
+    .post(
+      '/studio/rooms',
+      async ({ ctx, body }) => {
+        const viewer = requireViewer(ctx);
+        try {
+          const room = await deps.rooms.createAndStart(viewer, body);
+          if (ctx.wantsJson) return json(ctx, { id: room.id, url: `/r/${room.id}` }, 201);
+          return redirect(ctx, `/r/${room.id}`);
+        } catch (error) {
+          if (!(error instanceof FormInvalid)) throw error;
+          const html = await studio(ctx, body as Record<string, string>, error.errors);
+          return formRejected(ctx, error, () => html);
+        }
+      },
+      {
+        body: t.Object({
+          title: t.Optional(t.String({ maxLength: 1000 })),
+          topics: t.Optional(t.String({ maxLength: 1000 })),
+          speakPolicy: t.Optional(t.String({ maxLength: 20 })),
+          recordIntent: t.Optional(t.String({ maxLength: 5 })),
+          _csrf: t.Optional(t.String({ maxLength: 200 })),
+        }),
+      },
+    )
+    .get(
+      '/r/:id',
+      async ({ ctx, params, query }) => {
+        const room = await deps.rooms.find(params.id);
+        if (!room) throw new NotFound('No such room');
+        const host = (await findUserById(deps.db, room.host_id))!;
+        const live = deps.live.get(room.id);
+        let token = parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie];
+        if (!ctx.viewer && !anonymousIdOf(token)) {
+          token = newAnonymousToken();
+          ctx.setCookies.push(serializeCookie(anonymousCookie, token, { secure: ctx.secureCookies }));
+        }
+        let refusal: string | undefined;
+        if (live) {
+          try {
+            await deps.rooms.admit(room.id, ctx.viewer, ctx.viewer ? null : anonymousIdOf(token));
+          } catch (error) {
+            if (!(error instanceof RoomError)) throw error;
+            const key = refusalKeys[error.code];
+            refusal = key ? ctx.t(key) : error.message;
+          }
+          // Blocks are private and hide the room entirely from the blocked person.
+          if (refusal && ctx.viewer && !(await deps.social.canJoinRoomsOf(room.host_id, ctx.viewer.id))) throw new NotFound('No such room');
+        }
+        const summary = live ? { stage: live.state.stage().map((p) => live.state.view(p)), listenerCount: live.state.listenerCount() } : null;
+        if (ctx.wantsJson) return json(ctx, { id: room.id, title: room.title, status: live ? 'live' : 'ended', ...summary, refusal });
+        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1' }));
+      },
+      idParams,
+    )
+    .get(
+      '/r/:id/listeners',
+      ({ ctx, params }) => {
+        const viewer = requireViewer(ctx);
+        const live = deps.live.get(params.id);
+        if (!live) throw new NotFound('This room is not live');
+        if (!live.state.isManager(`u:${viewer.id}`)) throw new Forbidden('Only the host and co-hosts can see the listener list');
+        const listeners = [...live.state.participants.values()].filter((p) => p.role === 'listener' && p.userId !== null).map((p) => live.state.view(p));
+        return json(ctx, { listeners: listeners.slice(0, 500), total: live.state.listenerCount() });
+      },
+      idParams,
+    )
+    .post(
+      '/r/:id/end',
+      async ({ ctx, params }) => {
+        await deps.rooms.endByHost(requireViewer(ctx), params.id);
+        return redirect(ctx, '/studio');
+      },
+      idParams,
+    )
+    .post(
+      '/r/:id/report',
+      async ({ ctx, params, body }) => {
+        const viewer = requireViewer(ctx);
+        const target = body.target ? await deps.db.selectFrom('users').select('id').where('handle', '=', body.target.replace(/^@/, '').toLowerCase()).executeTakeFirst() : undefined;
+        if (body.target && !target) throw new NotFound(`No one is called ${body.target}`);
+        await deps.rooms.report(viewer, { roomId: params.id, targetUserId: target?.id ?? null, reason: body.reason ?? '' });
+        if (ctx.wantsJson) return json(ctx, { ok: true }, 201);
+        return redirect(ctx, `/r/${params.id}?reported=1`);
+      },
+      { ...idParams, body: t.Object({ reason: t.Optional(t.String({ maxLength: 5000 })), target: t.Optional(t.String({ maxLength: 64 })), _csrf: t.Optional(t.String({ maxLength: 200 })) }) },
+    );
+}

@@ -1,0 +1,114 @@
+// Rooms as people use them: open one (if allowed to host), end it, get in (blocks, removals and
+// the instance's rules apply), report, and find what is live.
+import type { HostingService } from '../accounts/hosting.service';
+import type { Db } from '../db/connection';
+import type { Room, User } from '../db/schema';
+import type { SettingsService } from '../settings/settings.service';
+import type { SocialService } from '../social/social.service';
+import { Forbidden, NotFound } from '../web/errors';
+import { FieldErrors, FormInvalid } from '../web/form-errors';
+import type { LiveRoom } from './live/live-room';
+import type { LiveRooms } from './live/live-rooms';
+import { RoomError, type Person } from './live/room.model';
+import { roomLimits, validateNewRoom, type NewRoomInput } from './rooms.model';
+import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, isRemoved, listRoomsOfHost } from './rooms.repository';
+
+const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+const newRoomId = () => Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => alphabet[b % alphabet.length]).join('');
+
+export const personOf = (user: User): Person => ({ id: `u:${user.id}`, userId: user.id, handle: user.handle, name: user.display_name, avatar: user.avatar_file });
+export const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId}`, userId: null, handle: null, name: 'Anonymous listener', avatar: null });
+
+export class RoomsService {
+  constructor(
+    private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService },
+  ) {}
+
+  /** "Start now": the room is live at once and gets its shareable /r/<id>. */
+  async createAndStart(host: User, input: NewRoomInput): Promise<Room> {
+    const room = validateNewRoom(input);
+    const eligibility = await this.deps.hosting.eligibility(host);
+    if (!eligibility.allowed) {
+      throw new FormInvalid([{ field: 'form', key: 'room.cannotHost', params: { followers: eligibility.followers, needed: eligibility.needed } }], 403);
+    }
+    const existing = await findLiveRoomOfHost(this.deps.db, host.id);
+    if (existing && this.deps.live.get(existing.id)) {
+      throw new FormInvalid([{ field: 'form', key: 'room.alreadyLive', params: { url: `/r/${existing.id}` } }], 409);
+    }
+    const row = await insertLiveRoom(this.deps.db, {
+      id: newRoomId(),
+      host_id: host.id,
+      title: room.title,
+      topics: JSON.stringify(room.topics),
+      speak_policy: room.speakPolicy,
+      record_intent: room.recordIntent ? 1 : 0,
+    });
+    this.deps.live.start(row);
+    return row;
+  }
+
+  async endByHost(actor: User, roomId: string): Promise<void> {
+    const room = await findRoom(this.deps.db, roomId);
+    if (!room) throw new NotFound('No such room');
+    if (room.host_id !== actor.id) throw new Forbidden('Only the host can end the room');
+    this.deps.live.get(roomId)?.end('host');
+  }
+
+  /** Checks that this person may enter the live room; returns who they are in it. */
+  async admit(roomId: string, viewer: User | null, anonymousId: string | null): Promise<{ live: LiveRoom; person: Person }> {
+    const live = this.deps.live.get(roomId);
+    if (!live) {
+      const room = await findRoom(this.deps.db, roomId);
+      throw room ? new RoomError('ended', 'This room has ended') : new RoomError('notFound', 'No such room');
+    }
+    let person: Person;
+    if (viewer) {
+      if (viewer.suspended_at) throw new RoomError('forbidden', 'This account is suspended');
+      // Blocks are private: the blocked person learns only that they cannot join.
+      if (!(await this.deps.social.canJoinRoomsOf(live.room.host_id, viewer.id))) throw new RoomError('forbidden', 'You cannot join this room');
+      person = personOf(viewer);
+    } else {
+      if (this.deps.settings.get().requireAccountToListen === 'yes') throw new RoomError('signInRequired', 'Sign in to listen to this room');
+      if (!anonymousId) throw new RoomError('signInRequired', 'Open the room page first, or sign in');
+      person = anonymousPerson(anonymousId);
+    }
+    if (await isRemoved(this.deps.db, roomId, person.id)) throw new RoomError('removed', 'You were removed from this room');
+    return { live, person };
+  }
+
+  async report(reporter: User, input: { roomId: string; targetUserId?: number | null; reason: string }) {
+    const reason = input.reason.trim();
+    const errors = new FieldErrors();
+    if (!reason) errors.add('reason', 'error.field.required');
+    else if (reason.length > roomLimits.reasonMax) errors.add('reason', 'error.field.tooLong', { max: roomLimits.reasonMax });
+    errors.throwIfAny();
+    if (!(await findRoom(this.deps.db, input.roomId))) throw new NotFound('No such room');
+    return insertReport(this.deps.db, { reporter_id: reporter.id, room_id: input.roomId, target_user_id: input.targetUserId ?? null, reason });
+  }
+
+  find(roomId: string) {
+    return findRoom(this.deps.db, roomId);
+  }
+
+  roomsOfHost(hostId: number) {
+    return listRoomsOfHost(this.deps.db, hostId);
+  }
+
+  liveRoomOfHost(hostId: number): LiveRoom | undefined {
+    return this.deps.live.all().find((room) => room.room.host_id === hostId);
+  }
+
+  /** Live rooms this viewer may see: hosts they follow first, then by listener count. */
+  async discover(viewer: User | null): Promise<LiveRoom[]> {
+    const rooms = this.deps.live.all().filter((room) => room.state.status === 'live');
+    if (!viewer) return rooms.sort((a, b) => b.state.listenerCount() - a.state.listenerCount());
+    const hidden = await this.deps.social.blockersOf(viewer.id);
+    const followed = new Set((await this.deps.social.connections(viewer.id, 'following', 0, 10_000)).map((u) => u.id));
+    return rooms
+      .filter((room) => !hidden.has(room.room.host_id))
+      .sort(
+        (a, b) =>
+          Number(followed.has(b.room.host_id)) - Number(followed.has(a.room.host_id)) || b.state.listenerCount() - a.state.listenerCount(),
+      );
+  }
+}

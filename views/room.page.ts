@@ -1,0 +1,78 @@
+// The room page /r/<id>: server-rendered so it works as a plain link; the room client
+// (static/build/room.js) then keeps it live over the WebSocket and adds the controls.
+import { html } from '../src/web/html';
+import type { Room, User } from '../src/db/schema';
+import type { PublicParticipant } from '../src/rooms/live/room.model';
+import { reactionEmojis } from '../src/rooms/live/room.model';
+import type { MessageKey } from '../src/i18n/messages.en';
+import { assetUrl } from '../src/web/static-assets';
+import { avatar, csrfField } from './components';
+import { layout, type PageContext } from './layout';
+
+export interface RoomView {
+  room: Room;
+  host: User;
+  live: { stage: PublicParticipant[]; listenerCount: number } | null;
+  /** Why this viewer cannot join (blocked, removed, sign-in required), if so. */
+  refusal?: string;
+  reported?: boolean;
+}
+
+/** Strings the room client needs, in the page's language. */
+const clientKeys = [
+  'room.listen', 'room.leave', 'room.raiseHand', 'room.lowerHand', 'room.mute', 'room.unmute', 'room.leaveStage',
+  'room.muteSpeaker', 'room.moveToListeners', 'room.remove', 'room.makeCohost', 'room.inviteToSpeak', 'room.approve',
+  'room.deny', 'room.next', 'room.muteAll', 'room.end', 'room.endConfirm', 'room.accept', 'room.decline',
+  'room.invitedToSpeak', 'room.invitedToCohost', 'room.hands', 'room.noHands', 'room.waiting', 'room.listeners',
+  'room.ended', 'room.removed', 'room.connecting', 'room.reconnecting', 'room.connected', 'room.role.host',
+  'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
+  'room.signInToTakePart', 'room.handRaised',
+] as const satisfies readonly MessageKey[];
+
+function stageMember(ctx: PageContext, p: PublicParticipant) {
+  return html`<li class="member" data-id="${p.id}">
+    ${avatar({ handle: p.handle ?? '', display_name: p.name, avatar_file: p.avatar }, 64)}
+    <span class="name">${p.name}</span>
+    <span class="role">${ctx.t(`room.role.${p.role}` as MessageKey)}${p.muted ? html` · <span class="muted">${ctx.t('room.muted')}</span>` : ''}</span>
+  </li>`;
+}
+
+export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view: RoomView) {
+  const { t } = ctx;
+  const { room, host } = view;
+  const topics = JSON.parse(room.topics) as string[];
+  const ended = room.status === 'ended' || !view.live;
+  const strings = Object.fromEntries(clientKeys.map((k) => [k, t(k)]));
+  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-strings="${JSON.stringify(strings)}">
+    <header class="room-head">
+      <h1>${room.title}</h1>
+      ${topics.length ? html`<p class="topics">${topics.map((topic) => html`<span class="topic">#${topic}</span> `)}</p>` : ''}
+      <p class="hosted-by">${t('room.hostedBy')} <a href="/@${host.handle}">${host.display_name}</a></p>
+    </header>
+    ${
+      ended
+        ? html`<p class="notice">${t('room.ended')}</p>`
+        : view.refusal
+          ? html`<p class="notice warn" role="alert">${view.refusal}</p>`
+          : html`
+    <p class="status" id="room-status" aria-live="polite">${t('room.liveNow')} · <span id="listener-count">${view.live!.listenerCount}</span> ${t('room.listeners')}</p>
+    <section aria-label="${t('room.stage')}"><ul class="stage" id="stage">${view.live!.stage.map((p) => stageMember(ctx, p))}</ul></section>
+    <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p></noscript></div>
+    <section id="hand-queue" class="hand-queue" hidden></section>
+    <div id="reactions" class="reactions" ${ctx.viewer ? '' : 'hidden'}>${reactionEmojis.map((e) => html`<button type="button" class="reaction" data-emoji="${e}" aria-label="${e}">${e}</button>`)}</div>
+    <div id="reaction-burst" class="reaction-burst" aria-hidden="true"></div>
+    <script src="${assetUrl('room.js')}" defer></script>`
+      }
+    ${
+      ctx.viewer && !ended
+        ? html`<details class="report"><summary>${t('room.report')}</summary>
+      ${view.reported ? html`<p class="notice ok">${t('room.reported')}</p>` : ''}
+      <form method="post" action="/r/${room.id}/report">${csrfField(ctx)}
+        <label for="report-reason">${t('room.reportReason')}</label>
+        <textarea id="report-reason" name="reason" maxlength="500" required rows="2"></textarea>
+        <button type="submit">${t('room.reportSend')}</button></form></details>`
+        : ''
+    }
+  </article>`;
+  return layout(ctx, { title: room.title, body });
+}
