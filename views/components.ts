@@ -48,7 +48,8 @@ export function avatar(user: { handle: string; display_name: string; avatar_file
   const inner = user.avatar_file
     ? html`<img src="/avatars/${user.avatar_file}" alt="" width="${size}" height="${size}">`
     : html`<span class="initial" aria-hidden="true">${initial}</span>`;
-  return html`<span class="avatar${live ? ' live' : ''}" style="--size:${size}px">${inner}</span>`;
+  // A size class, not an inline style: the CSP forbids inline styles.
+  return html`<span class="avatar s${size}${live ? ' live' : ''}">${inner}</span>`;
 }
 
 /** A POST button (one-click action) that works without JavaScript. */

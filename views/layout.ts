@@ -34,6 +34,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <title>${title}</title>
   <meta name="htmx-config" content="${htmxConfig}">
   <link rel="stylesheet" href="${assetUrl('salon.css')}">
+  <link rel="icon" href="${assetUrl('icon.svg')}" type="image/svg+xml">
   <script src="${assetUrl('htmx.min.js')}" defer></script>
 </head>
 <body hx-boost="true" hx-headers="${hxHeaders}">

@@ -19,7 +19,5 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 
 export function avatarNode(p: { name: string; avatar: string | null }, size: number): HTMLElement {
   const inner = p.avatar ? el('img', { src: `/avatars/${p.avatar}`, alt: '', width: String(size), height: String(size) }) : el('span', { class: 'initial', 'aria-hidden': 'true' }, p.name.slice(0, 1).toUpperCase());
-  const node = el('span', { class: 'avatar' }, inner);
-  node.style.setProperty('--size', `${size}px`);
-  return node;
+  return el('span', { class: `avatar s${size}` }, inner);
 }

@@ -1,6 +1,7 @@
 // Static files, imported as files so `bun build --compile` embeds them in the binary.
 import { basename } from 'node:path';
 import salonCss from '../../static/salon.css' with { type: 'file' };
+import iconSvg from '../../static/icon.svg' with { type: 'file' };
 import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
 // Built by scripts/build-client.ts (the npm scripts run it first).
 import roomJs from '../../static/build/room.js' with { type: 'file' };
@@ -8,6 +9,7 @@ import packageJson from '../../package.json';
 
 const assets: Record<string, { path: string; type: string }> = {
   'salon.css': { path: salonCss, type: 'text/css; charset=utf-8' },
+  'icon.svg': { path: iconSvg, type: 'image/svg+xml' },
   'htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
   'room.js': { path: roomJs, type: 'text/javascript; charset=utf-8' },
 };
