@@ -36,6 +36,7 @@ export class MediaWorkerPool extends EventEmitter {
   private readonly slots: WorkerSlot[];
   private healthTimer?: Timer;
   private closed = false;
+  private checking = false;
 
   private constructor(
     private readonly mediasoup: Mediasoup,
@@ -144,6 +145,16 @@ export class MediaWorkerPool extends EventEmitter {
   }
 
   private async checkHealth(): Promise<void> {
+    if (this.checking) return; // a slow round must not overlap the next one
+    this.checking = true;
+    try {
+      await this.checkEachWorker();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkEachWorker(): Promise<void> {
     for (const slot of this.slots) {
       const worker = slot.worker;
       if (!worker || worker.closed) continue;
