@@ -40,6 +40,12 @@ export function adminSettingsPage(ctx: PageContext, view: { values: Record<strin
       ${field(ctx, { name: 'hostMinFollowers', label: t('admin.setting.hostMinFollowers'), type: 'number', value: v.hostMinFollowers, errors: view.errors, hint: t('admin.setting.hostMinFollowers.hint') })}
       ${select('defaultLanguage', languages, (l) => catalogs[l as keyof typeof catalogs]['lang.name'])}
       ${field(ctx, { name: 'signupsPerIpPerHour', label: t('admin.setting.signupsPerIpPerHour'), type: 'number', value: v.signupsPerIpPerHour, errors: view.errors })}
+      <h2>${t('admin.rooms')}</h2>
+      ${field(ctx, { name: 'maxListenersPerRoom', label: t('admin.setting.maxListenersPerRoom'), type: 'number', value: v.maxListenersPerRoom, errors: view.errors, hint: t('admin.setting.maxListenersPerRoom.hint') })}
+      ${field(ctx, { name: 'maxCohostsPerRoom', label: t('admin.setting.maxCohostsPerRoom'), type: 'number', value: v.maxCohostsPerRoom, errors: view.errors })}
+      ${field(ctx, { name: 'maxSpeakersPerRoom', label: t('admin.setting.maxSpeakersPerRoom'), type: 'number', value: v.maxSpeakersPerRoom, errors: view.errors })}
+      ${field(ctx, { name: 'roomGraceMinutes', label: t('admin.setting.roomGraceMinutes'), type: 'number', value: v.roomGraceMinutes, errors: view.errors, hint: t('admin.setting.roomGraceMinutes.hint') })}
+      ${select('requireAccountToListen', ['no', 'yes'], (o) => t(o === 'yes' ? 'admin.listen.account' : 'admin.listen.anyone'))}
       <button type="submit" class="primary">${t('form.save')}</button>
     </form>`,
   });

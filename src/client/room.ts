@@ -38,6 +38,8 @@ function start(root: HTMLElement) {
   let status: ConnectionState = 'connecting';
   let finalMessage: string | null = null;
   let listenerCount = Number($('listener-count')?.textContent ?? 0);
+  /** Listeners with an account, fetched on demand by hosts (the roster is not streamed to everyone). */
+  let listenerList: PublicParticipant[] | null = null;
 
   const connection = new RoomConnection(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/r/${roomId}/ws`, {
     state(state, code) {
@@ -207,12 +209,44 @@ function start(root: HTMLElement) {
     if (reactions) reactions.hidden = !me || me.anonymous || !!finalMessage;
   }
 
+  async function toggleListeners() {
+    if (listenerList) listenerList = null;
+    else {
+      const res = await fetch(`/r/${roomId}/listeners`, { headers: { accept: 'application/json' } });
+      listenerList = res.ok ? (await res.json()).listeners : [];
+    }
+    renderHands();
+  }
+
+  function renderListeners(): HTMLElement {
+    const toggle = el('button', { type: 'button', onclick: () => void toggleListeners() }, t(listenerList ? 'room.hideListeners' : 'room.showListeners'));
+    if (!listenerList) return el('div', { class: 'listener-list' }, toggle);
+    return el(
+      'div',
+      { class: 'listener-list' },
+      toggle,
+      el(
+        'ul',
+        { class: 'rows' },
+        ...listenerList.map((p) =>
+          el(
+            'li',
+            {},
+            el('span', {}, p.name, p.handle ? ` @${p.handle}` : ''),
+            el('span', { class: 'actions' }, button(t('room.inviteToSpeak'), { type: 'inviteToSpeak', target: p.id }), button(t('room.remove'), { type: 'remove', target: p.id }, { danger: true })),
+          ),
+        ),
+      ),
+    );
+  }
+
   function renderHands() {
     const section = $('hand-queue');
     section.hidden = !isManager() || !!finalMessage;
     if (section.hidden) return;
     const now = Date.now();
     section.replaceChildren(
+      renderListeners(),
       el('h2', {}, t('room.hands'), ' ', hands.length ? button(t('room.next'), { type: 'nextHand' }, { primary: true }) : null),
       hands.length
         ? el(

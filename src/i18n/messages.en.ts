@@ -202,6 +202,18 @@ export const en = {
   'studio.endReason.noHost': "ended: no host present",
   'studio.endReason.shutdown': "ended: server stopped",
   'studio.endReason.restart': "ended: server restarted",
+  'admin.rooms': "Rooms",
+  'admin.setting.maxListenersPerRoom': "Listeners per room",
+  'admin.setting.maxListenersPerRoom.hint': "0 means no limit.",
+  'admin.setting.maxCohostsPerRoom': "Co-hosts per room",
+  'admin.setting.maxSpeakersPerRoom': "Speakers per room (besides hosts)",
+  'admin.setting.roomGraceMinutes': "Minutes a room stays open without host or co-host",
+  'admin.setting.roomGraceMinutes.hint': "When the time is up, the room ends.",
+  'admin.setting.requireAccountToListen': "Who may listen",
+  'admin.listen.anyone': "Anyone with the link, even without an account",
+  'admin.listen.account': "Only signed-in members",
+  'room.showListeners': "Listeners",
+  'room.hideListeners': "Hide listeners",
 } as const;
 
 export type MessageKey = keyof typeof en;

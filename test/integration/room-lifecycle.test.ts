@@ -13,7 +13,7 @@ let admin: Account, ana: Account, bo: Account, fan: Account;
 beforeAll(async () => {
   salon = await startTestSalon();
   admin = await signUp(salon.url, 'admin_one');
-  [ana, bo, fan] = await Promise.all(['ana', 'bob', 'fan'].map((h) => signUp(salon.url, h)));
+  [ana, bo, fan] = (await Promise.all(['ana', 'bob', 'fan'].map((h) => signUp(salon.url, h)))) as [Account, Account, Account];
   await admin.client.post('/admin/settings', { hostMinFollowers: '0' }); // everyone may host here
 });
 afterAll(() => salon.dispose());

@@ -7,16 +7,17 @@ import { signUp, WebClient, type Account } from '../support/web-client';
 let salon: TestSalon;
 let host: Account, cohost: Account, speaker: Account, listener: Account, other: Account, blocked: Account, nobody: Account;
 let roomId: string;
-const ids: Record<string, string> = {};
+type Handle = 'hostess' | 'cohost' | 'speaker' | 'listener' | 'other' | 'blocked' | 'nobody';
+const ids = {} as Record<Handle, string>;
 
 beforeAll(async () => {
   salon = await startTestSalon();
   host = await signUp(salon.url, 'hostess'); // first account: admin, may host
-  [cohost, speaker, listener, other, blocked, nobody] = await Promise.all(
+  [cohost, speaker, listener, other, blocked, nobody] = (await Promise.all(
     ['cohost', 'speaker', 'listener', 'other', 'blocked', 'nobody'].map((h) => signUp(salon.url, h)),
-  );
+  )) as [Account, Account, Account, Account, Account, Account];
   for (const account of [host, cohost, speaker, listener, other, blocked, nobody]) {
-    ids[account.handle] = `u:${(await salon.db.selectFrom('users').select('id').where('handle', '=', account.handle).executeTakeFirstOrThrow()).id}`;
+    ids[account.handle as Handle] = `u:${(await salon.db.selectFrom('users').select('id').where('handle', '=', account.handle).executeTakeFirstOrThrow()).id}`;
   }
   await host.client.post('/@blocked/block');
 });
@@ -73,9 +74,9 @@ describe('roles and the stage over WebSockets', () => {
     hostWs = await RoomClient.join(host.client, salon.url, roomId);
     expect(hostWs.snapshot.you).toMatchObject({ role: 'host', muted: true });
     expect(hostWs.snapshot.hands).toEqual([]);
-    [cohostWs, speakerWs, listenerWs, otherWs] = await Promise.all(
+    [cohostWs, speakerWs, listenerWs, otherWs] = (await Promise.all(
       [cohost, speaker, listener, other].map((a) => RoomClient.join(a.client, salon.url, roomId)),
-    );
+    )) as [RoomClient, RoomClient, RoomClient, RoomClient];
     expect(listenerWs.snapshot.you.role).toBe('listener');
     expect(listenerWs.snapshot.hands).toBeUndefined(); // the queue is for hosts
     expect(listenerWs.snapshot.stage.map((p: { id: string }) => p.id)).toEqual([ids.hostess]);
@@ -273,7 +274,7 @@ describe('roles and the stage over WebSockets', () => {
     expect((await empty.json()).field).toBe('reason');
     const reports = await salon.db.selectFrom('reports').selectAll().where('room_id', '=', roomId).orderBy('id').execute();
     expect(reports.map((r) => r.reason)).toEqual(['Rude remarks', 'Off-topic room']);
-    expect(reports[0]!.target_user_id).toBe(Number(ids.cohost!.slice(2)));
+    expect(reports[0]!.target_user_id).toBe(Number(ids.cohost.slice(2)));
   });
 
   test('home lists the live room with its speakers and count; the host profile gets the live ring', async () => {
@@ -300,11 +301,29 @@ describe('roles and the stage over WebSockets', () => {
       return open.length === 0;
     }, 3000, 'participation rows to close');
     const history = await salon.db.selectFrom('room_participants').selectAll().where('room_id', '=', roomId).execute();
-    expect(history.find((h) => h.user_id === Number(ids.cohost!.slice(2)))!.top_role).toBe('cohost');
+    expect(history.find((h) => h.user_id === Number(ids.cohost.slice(2)))!.top_role).toBe('cohost');
     expect(await (await other.client.get(`/r/${roomId}`)).text()).toContain('This room has ended.');
     const studio = await (await host.client.get('/studio')).text();
     expect(studio).toContain('ended by the host');
     const again = await RoomClient.join(other.client, salon.url, roomId);
     expect(again.messages[0]).toMatchObject({ type: 'error', code: 'ended' });
+  });
+});
+
+describe('the listener list for hosts', () => {
+  test('hosts and co-hosts may list listeners; others may not', async () => {
+    const roomRes = await cohost.client.post('/studio/rooms', { title: 'Cohost cannot host yet' });
+    expect(roomRes.status).toBe(403);
+    const id = (await (await host.client.post('/studio/rooms', { title: 'Second room' })).json()).id;
+    const hostWs = await RoomClient.join(host.client, salon.url, id);
+    const otherWs = await RoomClient.join(other.client, salon.url, id);
+    await waitFor(() => salon.deps.live.get(id)!.state.listenerCount() === 1);
+    const list = await host.client.json(`/r/${id}/listeners`);
+    expect(list).toEqual({ listeners: [expect.objectContaining({ id: ids.other, name: 'other', role: 'listener' })], total: 1 });
+    expect((await other.client.get(`/r/${id}/listeners`, 'json')).status).toBe(403);
+    expect((await new WebClient(salon.url).get(`/r/${id}/listeners`, 'json')).status).toBe(401);
+    hostWs.close();
+    otherWs.close();
+    salon.deps.live.get(id)!.end('host');
   });
 });
