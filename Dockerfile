@@ -31,7 +31,7 @@ WORKDIR /data
 ENV SALON_DATA_DIR=/data SALON_HOST=0.0.0.0 SALON_PORT=8080
 VOLUME ["/data"]
 # HTTP, then audio (UDP, TCP fallback); see README "Firewall".
-EXPOSE 8080/tcp 40000-49999/udp 40000-49999/tcp
+EXPOSE 8080/tcp 40000-40015/udp 40000-40015/tcp
 HEALTHCHECK --interval=30s --timeout=5s CMD ["/usr/local/bin/salon", "healthcheck"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/salon"]

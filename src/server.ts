@@ -30,6 +30,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   const { mediasoup, workerBin } = await loadMediasoup(config.dataDir);
   const pool = await MediaWorkerPool.start(mediasoup, {
     size: config.workers,
+    webRtc: { listenIp: config.rtcListenIp, announcedIp: announcedIp(config), basePort: config.webRtcPort },
     rtcMinPort: config.rtcMinPort,
     rtcMaxPort: config.rtcMaxPort,
     healthIntervalMs: config.workerHealthIntervalMs,

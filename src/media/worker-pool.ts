@@ -7,6 +7,8 @@ import type { Mediasoup } from './mediasoup-loader';
 
 export interface WorkerPoolOptions {
   size: number;
+  /** Where browsers reach worker N: one UDP+TCP port each (base + N; 0 = random). */
+  webRtc: { listenIp: string; announcedIp: string; basePort: number };
   rtcMinPort: number;
   rtcMaxPort: number;
   healthIntervalMs: number;
@@ -75,6 +77,11 @@ export class MediaWorkerPool extends EventEmitter {
     return router;
   }
 
+  /** The WebRtcServer of the worker a router lives on. */
+  static webRtcServerOf(worker: types.Worker): types.WebRtcServer {
+    return worker.appData.webRtcServer as types.WebRtcServer;
+  }
+
   status(): { size: number; live: number; workers: WorkerStatus[] } {
     const workers = this.slots.map((slot) => ({
       index: slot.index,
@@ -103,7 +110,7 @@ export class MediaWorkerPool extends EventEmitter {
   }
 
   private async spawn(slot: WorkerSlot): Promise<void> {
-    const worker = await this.mediasoup.createWorker({
+    const worker: types.Worker = await this.mediasoup.createWorker({
       logLevel: 'warn',
       rtcMinPort: this.options.rtcMinPort,
       rtcMaxPort: this.options.rtcMaxPort,
@@ -112,6 +119,21 @@ export class MediaWorkerPool extends EventEmitter {
     if (this.closed) {
       worker.close();
       return;
+    }
+    // One WebRtcServer per worker: all its audio uses one UDP port (TCP as fallback), which keeps
+    // the firewall simple for self-hosters.
+    const { listenIp, announcedIp, basePort } = this.options.webRtc;
+    const port = basePort === 0 ? undefined : basePort + slot.index;
+    try {
+      worker.appData.webRtcServer = await worker.createWebRtcServer({
+        listenInfos: [
+          { protocol: 'udp', ip: listenIp, announcedIp, port },
+          { protocol: 'tcp', ip: listenIp, announcedIp, port },
+        ],
+      });
+    } catch (error) {
+      worker.close();
+      throw new Error(`Cannot listen for audio on ${listenIp}:${port ?? 'random'} (${(error as Error).message}); is webRtcPort in use?`);
     }
     slot.worker = worker;
     slot.failedChecks = 0;

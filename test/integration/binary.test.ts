@@ -21,7 +21,7 @@ const { MEDIASOUP_WORKER_BIN: _ignored, ...envWithoutWorker } = process.env;
 
 test('the binary starts alone, serves /healthz with its embedded worker, and stops cleanly', async () => {
   expect(statSync(binary).mode & 0o111).toBeGreaterThan(0);
-  const running = await spawnSalon([binary, '--port', '0', '--host', '127.0.0.1', '--workers', '1', '--data-dir', dataDir], {
+  const running = await spawnSalon([binary, '--port', '0', '--web-rtc-port', '0', '--host', '127.0.0.1', '--workers', '1', '--data-dir', dataDir], {
     ...envWithoutWorker,
     PWD: buildDir,
   });

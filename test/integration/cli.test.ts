@@ -45,7 +45,7 @@ test('migrate creates and migrates the database, then reports it up to date', as
 });
 
 test('healthcheck answers while up; SIGTERM stops gracefully: exit 0, workers gone', async () => {
-  const running = await spawnSalon([...salon, '--port', '0', '--host', '127.0.0.1', '--workers', '2', '--data-dir', freshDir()], process.env);
+  const running = await spawnSalon([...salon, '--port', '0', '--web-rtc-port', '0', '--host', '127.0.0.1', '--workers', '2', '--data-dir', freshDir()], process.env);
   const health = await (await fetch(running.url + '/healthz')).json();
   const pids: number[] = health.media.workers.map((w: { pid: number }) => w.pid);
   expect(pids.length).toBe(2);
@@ -76,7 +76,7 @@ test('create-admin makes an admin account who can log in; bad input names the fi
   expect(usage.stderr).toContain('Usage: salon create-admin HANDLE EMAIL');
 
   // The account works on a running server.
-  const running = await spawnSalon([...salon, '--port', '0', '--host', '127.0.0.1', '--workers', '1'], env);
+  const running = await spawnSalon([...salon, '--port', '0', '--web-rtc-port', '0', '--host', '127.0.0.1', '--workers', '1'], env);
   const { WebClient } = await import('../support/web-client');
   const client = new WebClient(running.url);
   expect((await client.post('/login', { login: 'chief', password: 'admin-password-1' })).status).toBe(200);

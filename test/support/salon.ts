@@ -20,7 +20,7 @@ export interface TestSalon extends RunningSalon {
 export async function startTestSalon(flags: Partial<Record<ConfigName, string>> = {}): Promise<TestSalon> {
   const dataDir = tempDir();
   const config = loadConfig({
-    flags: { host: '127.0.0.1', port: '0', dataDir, workers: '1', rtcListenIp: '127.0.0.1', trustProxy: 'true', ...flags },
+    flags: { host: '127.0.0.1', port: '0', dataDir, workers: '1', rtcListenIp: '127.0.0.1', webRtcPort: '0', trustProxy: 'true', ...flags },
     env: {},
   });
   const salon = await startSalon(config, createLogger(process.env.SALON_TEST_LOG ? 'debug' : 'error'));
