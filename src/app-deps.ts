@@ -16,6 +16,7 @@ import type { RateLimiter } from './web/rate-limiter';
 import type { RequestContexts } from './web/request-context';
 import type { LiveRooms } from './rooms/live/live-rooms';
 import type { RoomsService } from './rooms/rooms.service';
+import type { MediaRooms } from './media/media-rooms';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -35,4 +36,5 @@ export interface AppDeps {
   contexts: RequestContexts;
   live: LiveRooms;
   rooms: RoomsService;
+  media: MediaRooms;
 }

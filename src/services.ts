@@ -17,6 +17,7 @@ import { RateLimiter } from './web/rate-limiter';
 import { RequestContexts } from './web/request-context';
 import { LiveRooms } from './rooms/live/live-rooms';
 import { RoomsService } from './rooms/rooms.service';
+import { MediaRooms } from './media/media-rooms';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -38,6 +39,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     hosting,
     live,
     rooms: new RoomsService({ db, live, hosting, social, settings }),
+    media: new MediaRooms(live, base.pool, base.log),
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, sessions),
     avatars: new AvatarStore(config.dataDir),

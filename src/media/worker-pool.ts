@@ -69,7 +69,7 @@ export class MediaWorkerPool extends EventEmitter {
   async createRouter(options: types.RouterOptions): Promise<types.Router> {
     const worker = this.leastLoadedWorker();
     if (!worker) throw new Error('No media worker is running');
-    const router = await worker.createRouter(options);
+    const router = await worker.createRouter({ ...options, appData: { ...options.appData, worker } });
     worker.appData.routerCount = ((worker.appData.routerCount as number) ?? 0) + 1;
     router.observer.once('close', () => {
       worker.appData.routerCount = (worker.appData.routerCount as number) - 1;

@@ -6,6 +6,11 @@ import { reactionEmojis, type RoomCommand } from '../rooms/live/room.model';
 
 const target = t.String({ minLength: 3, maxLength: 40, pattern: '^[ua]:[A-Za-z0-9_-]+$' });
 const ref = t.Optional(t.String({ maxLength: 40 }));
+const id = t.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
+const dtlsParameters = t.Object({
+  role: t.Optional(t.Union([t.Literal('auto'), t.Literal('client'), t.Literal('server')])),
+  fingerprints: t.Array(t.Object({ algorithm: t.String({ maxLength: 20 }), value: t.String({ maxLength: 200 }) }), { minItems: 1, maxItems: 10 }),
+});
 const message = <T extends string, P extends Record<string, TSchema> = {}>(type: T, props: P = {} as P) =>
   t.Object({ type: t.Literal(type), ref, ...props }, { additionalProperties: false });
 
@@ -28,6 +33,13 @@ const schemas = {
   remove: message('remove', { target }),
   end: message('end'),
   react: message('react', { emoji: t.Union(reactionEmojis.map((e) => t.Literal(e))) }),
+  // Audio signalling (mediasoup); mediasoup itself validates the parameters in depth.
+  mediaCapabilities: message('mediaCapabilities'),
+  createTransport: message('createTransport', { direction: t.Union([t.Literal('send'), t.Literal('recv')]) }),
+  connectTransport: message('connectTransport', { transportId: id, dtlsParameters }),
+  produce: message('produce', { transportId: id, rtpParameters: t.Object({ codecs: t.Array(t.Object({}), { minItems: 1, maxItems: 10 }) }) }),
+  consumeReady: message('consumeReady', { rtpCapabilities: t.Object({ codecs: t.Optional(t.Array(t.Object({}), { maxItems: 200 })) }) }),
+  resumeConsumer: message('resumeConsumer', { consumerId: id }),
   // Not room commands: handled by the socket layer.
   leave: message('leave'),
   ping: message('ping'),

@@ -12,6 +12,8 @@ import { FormInvalid } from '../web/form-errors';
 import { AppError } from '../web/errors';
 import { parseClientMessage, type ClientMessage } from './client-messages';
 
+type MediaMessage = Extract<ClientMessage, { type: 'mediaCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consumeReady' | 'resumeConsumer' }>;
+
 interface Connection {
   live: LiveRoom;
   personId: string;
@@ -60,6 +62,7 @@ export function roomSocketRoutes(deps: AppDeps) {
           const { live, person } = await deps.rooms.admit(params.id, ctx.viewer, ctx.viewer ? null : anonymousIdOf(token));
           if (raw.readyState !== 1) return; // closed while we were checking
           connections.set(ws.id, { live, personId: person.id, socket, tokens: burst, refilledAt: Date.now() });
+          deps.media.find(live.id)?.closePeer(person.id); // a previous window's transports
           live.connect(socket, person);
         } catch (error) {
           if (!(error instanceof RoomError)) throw error;
@@ -79,9 +82,51 @@ export function roomSocketRoutes(deps: AppDeps) {
       close(ws) {
         const conn = connections.get(ws.id);
         connections.delete(ws.id);
-        conn?.live.socketClosed(conn.personId, conn.socket);
+        if (!conn) return;
+        // Only the current socket's transports go (a replaced window must not close the new one's).
+        if (conn.live.sockets.get(conn.personId) === conn.socket) deps.media.find(conn.live.id)?.closePeer(conn.personId);
+        conn.live.socketClosed(conn.personId, conn.socket);
       },
     });
+
+  /** Audio signalling: a reply with the same ref, or an error naming why (never a crash). */
+  async function signalMedia(conn: Connection, message: MediaMessage, reply: (m: object) => void) {
+    const id = conn.personId;
+    try {
+      const media = deps.media.get(conn.live.id);
+      let data: unknown = {};
+      switch (message.type) {
+        case 'mediaCapabilities':
+          data = { routerRtpCapabilities: media.rtpCapabilities, iceServers: iceServers() };
+          break;
+        case 'createTransport':
+          data = await media.createTransport(id, message.direction);
+          break;
+        case 'connectTransport':
+          await media.connectTransport(id, message.transportId, message.dtlsParameters as never);
+          break;
+        case 'produce':
+          data = { producerId: await media.produce(id, message.transportId, message.rtpParameters as never) };
+          break;
+        case 'consumeReady':
+          await media.ready(id, message.rtpCapabilities as never);
+          break;
+        case 'resumeConsumer':
+          await media.resumeConsumer(id, message.consumerId);
+          break;
+      }
+      reply({ type: 'mediaReply', ref: message.ref, data });
+    } catch (error) {
+      const code = error instanceof RoomError ? error.code : 'mediaError';
+      if (!(error instanceof RoomError)) deps.log.debug('media request refused', { type: message.type, error });
+      reply({ type: 'error', code, message: (error as Error).message ?? 'Media request failed', ref: message.ref });
+    }
+  }
+
+  function iceServers() {
+    const urls = deps.config.turnUrls.split(',').map((u) => u.trim()).filter(Boolean);
+    return urls.length ? [{ urls, username: deps.config.turnUsername, credential: deps.config.turnCredential }] : [];
+  }
 
   async function handle(conn: Connection, message: ClientMessage, viewer: User | null, reply: (m: object) => void) {
     switch (message.type) {
@@ -100,6 +145,13 @@ export function roomSocketRoutes(deps: AppDeps) {
           throw error;
         }
       }
+      case 'mediaCapabilities':
+      case 'createTransport':
+      case 'connectTransport':
+      case 'produce':
+      case 'consumeReady':
+      case 'resumeConsumer':
+        return signalMedia(conn, message, reply);
       default: {
         const { ref, ...command } = message;
         return conn.live.receive(conn.personId, conn.socket, command, ref);

@@ -5,13 +5,13 @@ import type { Db } from '../db/connection';
 import type { Room, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { SocialService } from '../social/social.service';
-import { Forbidden, NotFound } from '../web/errors';
+import { AppError, Forbidden, NotFound } from '../web/errors';
 import { FieldErrors, FormInvalid } from '../web/form-errors';
 import type { LiveRoom } from './live/live-room';
 import type { LiveRooms } from './live/live-rooms';
 import { RoomError, type Person } from './live/room.model';
 import { roomLimits, validateNewRoom, type NewRoomInput } from './rooms.model';
-import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, isRemoved, listRoomsOfHost } from './rooms.repository';
+import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, isRemoved, listRoomsOfHost, markRoomEnded } from './rooms.repository';
 
 const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
 const newRoomId = () => Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => alphabet[b % alphabet.length]).join('');
@@ -43,7 +43,12 @@ export class RoomsService {
       speak_policy: room.speakPolicy,
       record_intent: room.recordIntent ? 1 : 0,
     });
-    this.deps.live.start(row);
+    try {
+      await this.deps.live.start(row);
+    } catch (error) {
+      await markRoomEnded(this.deps.db, row.id, 'noAudio', 0);
+      throw new AppError(503, `Audio is unavailable right now (${(error as Error).message}); try again in a moment`);
+    }
     return row;
   }
 

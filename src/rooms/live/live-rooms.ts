@@ -12,8 +12,8 @@ export const reconnectWindowMs = 30_000;
 export class LiveRooms {
   private readonly rooms = new Map<string, LiveRoom>();
   private publisher: Publisher = { publish: () => {} };
-  /** Called for every new live room (the media plane attaches here). */
-  readonly startObservers = new Set<(room: LiveRoom) => void>();
+  /** Called for every new live room (the media plane attaches here); start() awaits them. */
+  readonly startObservers = new Set<(room: LiveRoom) => void | Promise<void>>();
 
   constructor(private readonly deps: { db: Db; log: Logger; settings: SettingsService }) {}
 
@@ -33,7 +33,7 @@ export class LiveRooms {
     };
   }
 
-  start(room: Room): LiveRoom {
+  async start(room: Room): Promise<LiveRoom> {
     const live = new LiveRoom(room, {
       db: this.deps.db,
       log: this.deps.log,
@@ -44,8 +44,13 @@ export class LiveRooms {
         this.deps.log.info('room ended', { room: ended.id, reason: ended.state.endReason });
       },
     });
+    try {
+      for (const observer of this.startObservers) await observer(live);
+    } catch (error) {
+      live.end('shutdown');
+      throw error;
+    }
     this.rooms.set(room.id, live);
-    for (const observer of this.startObservers) observer(live);
     return live;
   }
 

@@ -1,0 +1,257 @@
+// The audio of one live room: a mediasoup Router with audio-level and active-speaker observers,
+// and per participant a receive transport (everyone) and a send transport (stage only).
+// The room's events drive it: a speaker moved to listeners loses their producer at once, a
+// moderator mute pauses the producer on the server (the client cannot bypass it), someone who
+// leaves or is removed has their transports closed.
+import type { types } from 'mediasoup';
+import type { Logger } from '../log';
+import type { LiveRoom } from '../rooms/live/live-room';
+import { RoomError, stageRoles, type RoomEvent } from '../rooms/live/room.model';
+import { opusCodec } from './media-codecs';
+import { MediaWorkerPool } from './worker-pool';
+
+interface MediaPeer {
+  id: string;
+  transports: Map<string, types.WebRtcTransport>;
+  sendTransportId: string | null;
+  producer: types.Producer | null;
+  consumers: Map<string, types.Consumer>;
+  rtpCapabilities: types.RtpCapabilities | null;
+}
+
+export interface TransportParams {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+export class MediaRoom {
+  private readonly peers = new Map<string, MediaPeer>();
+  private router!: types.Router;
+  private audioLevels!: types.AudioLevelObserver;
+  private lastSpeaking = '';
+  closed = false;
+
+  private constructor(
+    readonly live: LiveRoom,
+    private readonly pool: MediaWorkerPool,
+    private readonly log: Logger,
+  ) {}
+
+  static async create(live: LiveRoom, pool: MediaWorkerPool, log: Logger): Promise<MediaRoom> {
+    const room = new MediaRoom(live, pool, log);
+    await room.openRouter();
+    live.eventObservers.add((event) => room.onRoomEvent(event));
+    return room;
+  }
+
+  get rtpCapabilities() {
+    return this.router.rtpCapabilities;
+  }
+
+  get routerId() {
+    return this.router.id;
+  }
+
+  async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
+    const peer = this.peer(peerId);
+    if (direction === 'send') this.requireStage(peerId);
+    const transport = await this.router.createWebRtcTransport({
+      webRtcServer: MediaWorkerPool.webRtcServerOf(this.workerOfRouter()),
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      appData: { peerId, direction },
+    });
+    peer.transports.set(transport.id, transport);
+    if (direction === 'send') {
+      this.closeSendSide(peer);
+      peer.sendTransportId = transport.id;
+    }
+    return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    await this.transport(peerId, transportId).connect({ dtlsParameters });
+  }
+
+  /** A stage member starts sending their microphone. */
+  async produce(peerId: string, transportId: string, rtpParameters: types.RtpParameters): Promise<string> {
+    const peer = this.peer(peerId);
+    const participant = this.requireStage(peerId);
+    if (transportId !== peer.sendTransportId) throw new RoomError('invalidState', 'Produce on your send transport');
+    peer.producer?.close();
+    const producer = await this.transport(peerId, transportId).produce({ kind: 'audio', rtpParameters, paused: participant.muted, appData: { peerId } });
+    peer.producer = producer;
+    // The room may have changed while we awaited (moved to listeners, left).
+    if (!this.live.state.get(peerId) || !stageRoles.includes(this.live.state.get(peerId)!.role)) {
+      producer.close();
+      throw new RoomError('forbidden', 'Only people on stage can speak');
+    }
+    await this.audioLevels.addProducer({ producerId: producer.id }).catch(() => {});
+    producer.observer.once('close', () => {
+      if (peer.producer === producer) peer.producer = null;
+    });
+    for (const other of this.peers.values()) if (other.id !== peerId && other.rtpCapabilities) await this.consume(other, producer);
+    return producer.id;
+  }
+
+  /** The client's device is loaded: consume everyone already speaking, and whoever comes next. */
+  async ready(peerId: string, rtpCapabilities: types.RtpCapabilities): Promise<void> {
+    const peer = this.peer(peerId);
+    if (!this.hasOpus(rtpCapabilities)) {
+      throw new RoomError('invalidState', 'Your browser cannot receive Opus audio');
+    }
+    peer.rtpCapabilities = rtpCapabilities;
+    for (const other of this.peers.values()) if (other.producer && other.id !== peerId) await this.consume(peer, other.producer);
+  }
+
+  async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+    const consumer = this.peer(peerId).consumers.get(consumerId);
+    if (!consumer) throw new RoomError('notFound', 'No such consumer');
+    await consumer.resume();
+  }
+
+  /** Their socket closed or was replaced: everything they had goes. */
+  closePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    for (const transport of peer.transports.values()) transport.close(); // closes producer and consumers
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.peers.clear();
+    this.router.close();
+  }
+
+  /** How many listener streams this room's router carries (for load decisions). */
+  consumerCount(): number {
+    let n = 0;
+    for (const peer of this.peers.values()) n += peer.consumers.size;
+    return n;
+  }
+
+  private async consume(peer: MediaPeer, producer: types.Producer) {
+    const recv = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!recv || !peer.rtpCapabilities || !this.router.canConsume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities })) return;
+    try {
+      const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities, paused: true });
+      peer.consumers.set(consumer.id, consumer);
+      consumer.observer.once('close', () => {
+        peer.consumers.delete(consumer.id);
+        this.live.broadcaster.toPerson(peer.id, { type: 'consumerClosed', consumerId: consumer.id });
+      });
+      this.live.broadcaster.toPerson(peer.id, {
+        type: 'newConsumer',
+        consumerId: consumer.id,
+        producerId: producer.id,
+        participantId: producer.appData.peerId,
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters,
+      });
+    } catch (error) {
+      this.log.warn('could not create consumer', { room: this.live.id, peer: peer.id, error });
+    }
+  }
+
+  private onRoomEvent(event: RoomEvent) {
+    switch (event.type) {
+      case 'roleChanged': {
+        const peer = this.peers.get(event.id);
+        if (peer && event.role === 'listener') this.closeSendSide(peer); // off the stage: silence now
+        break;
+      }
+      case 'muteChanged': {
+        const producer = this.peers.get(event.id)?.producer;
+        if (producer) void (event.muted ? producer.pause() : producer.resume()).catch(() => {});
+        break;
+      }
+      case 'participantLeft':
+      case 'participantRemoved':
+        this.closePeer(event.id);
+        break;
+      case 'roomEnded':
+        this.close();
+        break;
+    }
+  }
+
+  private closeSendSide(peer: MediaPeer) {
+    peer.producer?.close();
+    peer.producer = null;
+    if (peer.sendTransportId) {
+      peer.transports.get(peer.sendTransportId)?.close();
+      peer.transports.delete(peer.sendTransportId);
+      peer.sendTransportId = null;
+    }
+  }
+
+  private async openRouter() {
+    this.router = await this.pool.createRouter({ mediaCodecs: [opusCodec] });
+    this.audioLevels = await this.router.createAudioLevelObserver({ maxEntries: 13, threshold: -60, interval: 400 });
+    this.audioLevels.on('volumes', (volumes) => this.speaking(volumes.map((v) => v.producer.appData.peerId as string)));
+    this.audioLevels.on('silence', () => this.speaking([]));
+    this.router.on('workerclose', () => void this.recover());
+  }
+
+  /** Who is speaking, sent only when it changes. */
+  private speaking(ids: string[]) {
+    const key = ids.sort().join(',');
+    if (key === this.lastSpeaking) return;
+    this.lastSpeaking = key;
+    this.live.broadcaster.toAll({ type: 'speaking', ids });
+  }
+
+  /** The worker died: move the room to a live worker; clients rebuild their transports. */
+  private async recover() {
+    if (this.closed) return;
+    this.log.warn('media worker of a room died; moving the room', { room: this.live.id });
+    for (const peer of this.peers.values()) for (const t of peer.transports.values()) t.close();
+    this.peers.clear();
+    for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
+      try {
+        await this.openRouter();
+        this.live.broadcaster.toAll({ type: 'mediaReset' });
+        return;
+      } catch {
+        await Bun.sleep(200); // no live worker yet: the pool is replacing it
+      }
+    }
+    this.log.error('could not move the room to a live media worker', { room: this.live.id });
+  }
+
+  private workerOfRouter(): types.Worker {
+    return this.router.appData.worker as types.Worker;
+  }
+
+  private hasOpus(caps: types.RtpCapabilities) {
+    return (caps.codecs ?? []).some((c) => c.mimeType.toLowerCase() === 'audio/opus');
+  }
+
+  private peer(peerId: string): MediaPeer {
+    if (this.closed) throw new RoomError('ended', 'This room has ended');
+    let peer = this.peers.get(peerId);
+    if (!peer) {
+      peer = { id: peerId, transports: new Map(), sendTransportId: null, producer: null, consumers: new Map(), rtpCapabilities: null };
+      this.peers.set(peerId, peer);
+    }
+    return peer;
+  }
+
+  private transport(peerId: string, transportId: string): types.WebRtcTransport {
+    const transport = this.peer(peerId).transports.get(transportId);
+    if (!transport) throw new RoomError('notFound', 'No such transport');
+    return transport;
+  }
+
+  private requireStage(peerId: string) {
+    const participant = this.live.state.get(peerId);
+    if (!participant || !stageRoles.includes(participant.role)) throw new RoomError('forbidden', 'Only people on stage can speak');
+    return participant;
+  }
+}
+
