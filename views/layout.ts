@@ -54,6 +54,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
     </nav>
   </header>
   <main id="main">${page.body}</main>
+  <div id="player" hx-preserve="true" aria-live="polite"></div>
   <footer class="site-footer">${t('footer.poweredBy')}</footer>
 </body>
 </html>`;

@@ -26,7 +26,8 @@ const clientKeys = [
   'room.invitedToSpeak', 'room.invitedToCohost', 'room.hands', 'room.noHands', 'room.waiting', 'room.listeners',
   'room.ended', 'room.removed', 'room.connecting', 'room.reconnecting', 'room.connected', 'room.role.host',
   'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
-  'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners',
+  'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners', 'room.volume',
+  'room.musicMode', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',
 ] as const satisfies readonly MessageKey[];
 
 function stageMember(ctx: PageContext, p: PublicParticipant) {

@@ -1,283 +1,256 @@
-// The room page's client: keeps the stage, counts and hand queue live from the server's events and
-// offers each person the controls their role allows (the server checks every request anyway).
-import type { PublicParticipant, Role } from '../rooms/live/room.model';
-import { avatarNode, el } from './dom';
-import { RoomConnection, type ConnectionState } from './room-connection';
+// The room page's client: keeps the stage, counts and hand queue live from the server's events,
+// plays the room's audio and sends the microphone of people on stage. The client survives
+// htmx-boosted navigation (the audio element lives in the preserved #player region), so a person
+// keeps listening while browsing other Salon pages.
+import { RoomAudio, musicModeKey } from './room-audio';
+import { RoomConnection } from './room-connection';
+import { renderRoom, type Hand, type Me, type ViewState } from './room-view';
+import type { PublicParticipant } from '../rooms/live/room.model';
+import { el } from './dom';
 
-interface Me {
-  id: string;
-  role: Role;
-  muted: boolean;
-  handRaised: boolean;
-  pendingInvite: 'speaker' | 'cohost' | null;
-  anonymous: boolean;
-}
-interface Hand {
-  id: string;
-  name: string;
-  handle: string | null;
-  raisedAt: number;
+declare global {
+  interface Window {
+    salonRoom?: RoomClient;
+  }
 }
 
-const root = document.getElementById('room');
-if (root && root.dataset.live === 'yes') start(root);
+class RoomClient {
+  readonly state: ViewState;
+  private strings: Record<string, string>;
+  private readonly connection: RoomConnection;
+  private readonly audio: RoomAudio;
+  private readonly pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private nextRef = 1;
+  private left = false;
 
-function start(root: HTMLElement) {
-  const strings = JSON.parse(root.dataset.strings ?? '{}') as Record<string, string>;
-  const t = (key: string, params: Record<string, string | number> = {}) =>
-    Object.entries(params).reduce((text, [k, v]) => text.replaceAll(`{${k}}`, String(v)), strings[key] ?? key);
-  const roomId = root.dataset.roomId!;
-  const $ = (id: string) => document.getElementById(id)!;
+  constructor(root: HTMLElement) {
+    this.strings = JSON.parse(root.dataset.strings ?? '{}');
+    this.state = {
+      roomId: root.dataset.roomId!,
+      title: document.querySelector('.room-head h1')?.textContent ?? '',
+      me: null,
+      stage: [],
+      hands: [],
+      listenerCount: Number(document.getElementById('listener-count')?.textContent ?? 0),
+      actingHostId: null,
+      speakPolicy: 'anyone',
+      speaking: new Set(),
+      status: this.t('room.connecting'),
+      finalMessage: null,
+      audio: 'off',
+      listenerList: null,
+      musicMode: localStorage.getItem(musicModeKey) === 'on',
+    };
+    const player = document.getElementById('player') ?? document.body;
+    this.audio = new RoomAudio((m) => this.request(m), { problem: (key) => this.toast(this.t(key)), state: (s) => ((this.state.audio = s), this.render()) }, player);
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.connection = new RoomConnection(`${scheme}://${location.host}/r/${this.state.roomId}/ws`, {
+      state: (state, code) => {
+        this.state.status = this.t(`room.${state === 'closed' ? 'connecting' : state}`);
+        if (code === 4000) this.state.finalMessage = this.t('room.ended');
+        if (code === 4403) this.state.finalMessage ??= this.t('room.removed');
+        if (state === 'reconnecting') this.audio.reset(); // its transports died with the socket
+        if (this.state.finalMessage) this.audio.close();
+        this.render();
+      },
+      message: (m) => void this.onMessage(m),
+    });
+    this.attach(root);
+    this.connection.open();
+    setInterval(() => this.state.hands.length && this.render(), 5000);
+  }
 
-  let me: Me | null = null;
-  let stage: PublicParticipant[] = [];
-  let hands: Hand[] = [];
-  let actingHostId: string | null = null;
-  let hostUserId = 0;
-  let speakPolicy = 'anyone';
-  let status: ConnectionState = 'connecting';
-  let finalMessage: string | null = null;
-  let listenerCount = Number($('listener-count')?.textContent ?? 0);
-  /** Listeners with an account, fetched on demand by hosts (the roster is not streamed to everyone). */
-  let listenerList: PublicParticipant[] | null = null;
+  /** The room page was (re)displayed, e.g. after browsing away and back. */
+  attach(root: HTMLElement) {
+    this.strings = JSON.parse(root.dataset.strings ?? '{}');
+    root.querySelector('#reactions')?.addEventListener('click', (e) => {
+      const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
+      if (emoji) this.connection.send({ type: 'react', emoji });
+    });
+    this.render();
+  }
 
-  const connection = new RoomConnection(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/r/${roomId}/ws`, {
-    state(state, code) {
-      status = state;
-      if (code === 4000) finalMessage = t('room.ended');
-      if (code === 4403) finalMessage = finalMessage ?? t('room.removed');
-      render();
-    },
-    message: onMessage,
-  });
-  const send = (message: object) => connection.send(message);
-  const isManager = () => me?.role === 'host' || me?.role === 'cohost';
-  const hasHostPowers = () => me?.role === 'host' || (!!me && actingHostId === me.id);
+  /** After htmx swapped the page (player bar shown or hidden). */
+  refresh() {
+    this.render();
+  }
 
-  function onMessage(m: any) {
+  leave() {
+    if (this.left) return;
+    this.left = true;
+    this.connection.send({ type: 'leave' }); // frees the seat now, not after the 30 s reconnection window
+    this.connection.close();
+    this.audio.close();
+    document.querySelector('#player .player-bar')?.remove();
+    if (window.salonRoom === this) window.salonRoom = undefined;
+  }
+
+  get roomId() {
+    return this.state.roomId;
+  }
+
+  private t(key: string, params: Record<string, string | number> = {}) {
+    return Object.entries(params).reduce((text, [k, v]) => text.replaceAll(`{${k}}`, String(v)), this.strings[key] ?? key);
+  }
+
+  /** A request that expects an answer (audio signalling). */
+  private request(message: Record<string, unknown>): Promise<any> {
+    const ref = `m${this.nextRef++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(ref, { resolve, reject });
+      this.connection.send({ ...message, ref });
+      setTimeout(() => this.pending.get(ref) && (this.pending.delete(ref), reject(new Error('timeout'))), 10_000);
+    });
+  }
+
+  private render() {
+    renderRoom(this.state, (k, p) => this.t(k, p), {
+      send: (message, confirm) => {
+        if (confirm && !window.confirm(confirm)) return;
+        this.connection.send(message);
+        // Mute at once locally; the server pauses the producer too.
+        if ((message as { type: string }).type === 'mute') this.audio.setMuted(true);
+      },
+      listen: () => void this.startAudio(),
+      leave: () => {
+        this.leave();
+        if (document.getElementById('room')) location.href = '/';
+      },
+      toggleListeners: () => void this.toggleListeners(),
+      setVolume: (v) => this.audio.setVolume(v),
+      setMusicMode: (on) => {
+        localStorage.setItem(musicModeKey, on ? 'on' : 'off');
+        this.state.musicMode = on;
+        if (this.audio.hasMicrophone && this.state.me) void this.audio.startMicrophone(this.state.me.muted);
+      },
+    });
+  }
+
+  private async startAudio() {
+    try {
+      await this.audio.listen();
+      const me = this.state.me;
+      if (me && me.role !== 'listener') await this.audio.startMicrophone(me.muted);
+    } catch (error) {
+      this.state.audio = 'off';
+      this.toast((error as Error).message);
+      this.render();
+    }
+  }
+
+  private async onMessage(m: any) {
+    const s = this.state;
+    if ((m.type === 'mediaReply' || m.type === 'error') && m.ref && this.pending.has(m.ref)) {
+      const waiter = this.pending.get(m.ref)!;
+      this.pending.delete(m.ref);
+      if (m.type === 'mediaReply') waiter.resolve(m.data);
+      else waiter.reject(new Error(m.message));
+      return;
+    }
     switch (m.type) {
-      case 'snapshot':
-        me = m.you;
-        stage = m.stage;
-        listenerCount = m.listenerCount;
-        actingHostId = m.actingHostId;
-        hands = m.hands ?? [];
-        hostUserId = m.room.hostUserId;
-        speakPolicy = m.room.speakPolicy;
+      case 'snapshot': {
+        const wasListening = this.audio.listening;
+        s.me = m.you as Me;
+        s.stage = m.stage;
+        s.listenerCount = m.listenerCount;
+        s.actingHostId = m.actingHostId;
+        s.hands = (m.hands ?? []) as Hand[];
+        s.speakPolicy = m.room.speakPolicy;
+        s.title = m.room.title;
+        if (wasListening) void this.startAudio(); // back after a blip: rebuild the audio
         break;
+      }
       case 'participantJoined':
-        if (m.participant.role !== 'listener') stage = [...stage.filter((p) => p.id !== m.participant.id), m.participant];
+        if (m.participant.role !== 'listener') s.stage = [...s.stage.filter((p) => p.id !== m.participant.id), m.participant];
         break;
       case 'participantLeft':
       case 'participantRemoved':
-        stage = stage.filter((p) => p.id !== m.id);
-        hands = hands.filter((h) => h.id !== m.id);
+        s.stage = s.stage.filter((p) => p.id !== m.id);
+        s.hands = s.hands.filter((h) => h.id !== m.id);
         break;
       case 'roleChanged':
-        stage = stage.filter((p) => p.id !== m.id);
-        if (m.role !== 'listener' && m.participant) stage.push(m.participant);
-        if (me && m.id === me.id) Object.assign(me, { role: m.role, muted: m.muted, pendingInvite: null, handRaised: false });
+        s.stage = s.stage.filter((p) => p.id !== m.id);
+        if (m.role !== 'listener' && m.participant) s.stage.push(m.participant as PublicParticipant);
+        if (s.me && m.id === s.me.id) {
+          const wasOnStage = s.me.role !== 'listener';
+          Object.assign(s.me, { role: m.role, muted: m.muted, pendingInvite: null, handRaised: false });
+          if (m.role === 'listener') this.audio.stopMicrophone();
+          else if (!wasOnStage && this.audio.listening) void this.audio.startMicrophone(true);
+        }
         break;
       case 'muteChanged':
-        stage = stage.map((p) => (p.id === m.id ? { ...p, muted: m.muted } : p));
-        if (me && m.id === me.id) me.muted = m.muted;
+        s.stage = s.stage.map((p) => (p.id === m.id ? { ...p, muted: m.muted } : p));
+        if (s.me && m.id === s.me.id) {
+          s.me.muted = m.muted;
+          this.audio.setMuted(m.muted);
+        }
         break;
       case 'connectionChanged':
-        stage = stage.map((p) => (p.id === m.id ? { ...p, connected: m.connected } : p));
+        s.stage = s.stage.map((p) => (p.id === m.id ? { ...p, connected: m.connected } : p));
         break;
       case 'handRaised':
-        hands = [...hands.filter((h) => h.id !== m.id), { id: m.id, name: m.name, handle: m.handle, raisedAt: m.raisedAt }];
-        if (me && m.id === me.id) me.handRaised = true;
+        s.hands = [...s.hands.filter((h) => h.id !== m.id), { id: m.id, name: m.name, handle: m.handle, raisedAt: m.raisedAt }];
+        if (s.me && m.id === s.me.id) s.me.handRaised = true;
         break;
       case 'handLowered':
-        hands = hands.filter((h) => h.id !== m.id);
-        if (me && m.id === me.id) me.handRaised = false;
+        s.hands = s.hands.filter((h) => h.id !== m.id);
+        if (s.me && m.id === s.me.id) s.me.handRaised = false;
         break;
       case 'handQueue':
-        hands = m.hands;
+        s.hands = m.hands;
         break;
       case 'invited':
-        if (me && m.id === me.id) me.pendingInvite = m.as;
+        if (s.me && m.id === s.me.id) s.me.pendingInvite = m.as;
         break;
       case 'actingHostChanged':
-        actingHostId = m.id;
+        s.actingHostId = m.id;
         break;
       case 'listenerCount':
-        listenerCount = m.count;
+        s.listenerCount = m.count;
         break;
+      case 'speaking':
+        s.speaking = new Set(m.ids);
+        break;
+      case 'newConsumer':
+        await this.audio.consume(m).catch((e) => this.toast(e.message));
+        return;
+      case 'consumerClosed':
+        this.audio.consumerClosed(m.consumerId);
+        return;
+      case 'mediaReset':
+        this.audio.reset();
+        if (this.audio.listening) void this.startAudio();
+        return;
       case 'reactions':
-        showReactions(m.counts);
+        this.showReactions(m.counts);
         return;
       case 'removed':
-        finalMessage = t('room.removed');
+        s.finalMessage = this.t('room.removed');
+        this.audio.close();
         break;
       case 'roomEnded':
-        finalMessage = t('room.ended');
+        s.finalMessage = this.t('room.ended');
+        this.audio.close();
         break;
       case 'error':
-        toast(m.message);
+        this.toast(m.message);
         return;
       default:
         return;
     }
-    render();
+    this.render();
   }
 
-  function button(label: string, message: object, opts: { danger?: boolean; primary?: boolean; confirm?: string } = {}) {
-    return el(
-      'button',
-      {
-        type: 'button',
-        class: opts.danger ? 'danger' : opts.primary ? 'primary' : undefined,
-        onclick: () => {
-          if (!opts.confirm || window.confirm(opts.confirm)) send(message);
-        },
-      },
-      label,
-    );
-  }
-
-  function memberActions(p: PublicParticipant): HTMLElement | null {
-    if (!me || p.id === me.id || !isManager() || p.role === 'host') return null;
-    if (p.role === 'cohost' && !hasHostPowers()) return null;
-    return el(
-      'span',
-      { class: 'member-actions' },
-      p.muted ? null : button(t('room.muteSpeaker'), { type: 'muteSpeaker', target: p.id }),
-      button(t('room.moveToListeners'), { type: 'moveToListeners', target: p.id }),
-      hasHostPowers() && p.role === 'speaker' ? button(t('room.makeCohost'), { type: 'inviteCohost', target: p.id }) : null,
-      button(t('room.remove'), { type: 'remove', target: p.id }, { danger: true }),
-    );
-  }
-
-  function renderStage() {
-    const list = $('stage');
-    list.replaceChildren(
-      ...stage.map((p) => {
-        const labels = [t(`room.role.${p.role}`)];
-        if (p.id === actingHostId) labels.push(t('room.actingHost'));
-        if (me && p.id === me.id) labels.push(t('room.you'));
-        return el(
-          'li',
-          { class: `member${p.connected ? '' : ' away'}`, 'data-id': p.id },
-          avatarNode(p, 64),
-          el('span', { class: 'name' }, p.name),
-          el('span', { class: 'role' }, labels.join(' · '), p.muted ? el('span', { class: 'muted' }, ` · ${t('room.muted')}`) : null),
-          memberActions(p),
-        );
-      }),
-    );
-    $('listener-count').textContent = String(listenerCount);
-  }
-
-  function renderControls() {
-    const controls = $('room-controls');
-    const items: (HTMLElement | null)[] = [el('p', { class: 'connection' }, finalMessage ?? t(`room.${status === 'closed' ? 'connecting' : status}`))];
-    if (me && !finalMessage) {
-      if (me.pendingInvite) {
-        items.push(
-          el(
-            'div',
-            { class: 'invitation notice', role: 'alert' },
-            t(me.pendingInvite === 'cohost' ? 'room.invitedToCohost' : 'room.invitedToSpeak'),
-            ' ',
-            button(t('room.accept'), { type: 'acceptInvite' }, { primary: true }),
-            button(t('room.decline'), { type: 'declineInvite' }),
-          ),
-        );
-      }
-      const row: (HTMLElement | null)[] = [];
-      if (me.role === 'listener') {
-        if (me.anonymous) row.push(el('span', { class: 'hint' }, t('room.signInToTakePart')));
-        else if (speakPolicy === 'anyone') row.push(me.handRaised ? button(t('room.lowerHand'), { type: 'lowerHand' }) : button(t('room.raiseHand'), { type: 'raiseHand' }, { primary: true }));
-      } else {
-        row.push(me.muted ? button(t('room.unmute'), { type: 'unmute' }, { primary: true }) : button(t('room.mute'), { type: 'mute' }));
-        if (me.role !== 'host') row.push(button(t('room.leaveStage'), { type: 'leaveStage' }));
-      }
-      if (isManager()) row.push(button(t('room.muteAll'), { type: 'muteAll' }));
-      if (hasHostPowers()) row.push(button(t('room.end'), { type: 'end' }, { danger: true, confirm: t('room.endConfirm') }));
-      const leave = () => {
-        send({ type: 'leave' }); // frees the seat now, not after the 30 s reconnection window
-        connection.close();
-        location.href = '/';
-      };
-      row.push(el('button', { type: 'button', onclick: leave }, t('room.leave')));
-      items.push(el('div', { class: 'actions' }, ...row));
-    }
-    controls.replaceChildren(...items.filter((item): item is HTMLElement => item !== null));
-    const reactions = document.getElementById('reactions');
-    if (reactions) reactions.hidden = !me || me.anonymous || !!finalMessage;
-  }
-
-  async function toggleListeners() {
-    if (listenerList) listenerList = null;
+  private async toggleListeners() {
+    if (this.state.listenerList) this.state.listenerList = null;
     else {
-      const res = await fetch(`/r/${roomId}/listeners`, { headers: { accept: 'application/json' } });
-      listenerList = res.ok ? (await res.json()).listeners : [];
+      const res = await fetch(`/r/${this.state.roomId}/listeners`, { headers: { accept: 'application/json' } });
+      this.state.listenerList = res.ok ? (await res.json()).listeners : [];
     }
-    renderHands();
+    this.render();
   }
 
-  function renderListeners(): HTMLElement {
-    const toggle = el('button', { type: 'button', onclick: () => void toggleListeners() }, t(listenerList ? 'room.hideListeners' : 'room.showListeners'));
-    if (!listenerList) return el('div', { class: 'listener-list' }, toggle);
-    return el(
-      'div',
-      { class: 'listener-list' },
-      toggle,
-      el(
-        'ul',
-        { class: 'rows' },
-        ...listenerList.map((p) =>
-          el(
-            'li',
-            {},
-            el('span', {}, p.name, p.handle ? ` @${p.handle}` : ''),
-            el('span', { class: 'actions' }, button(t('room.inviteToSpeak'), { type: 'inviteToSpeak', target: p.id }), button(t('room.remove'), { type: 'remove', target: p.id }, { danger: true })),
-          ),
-        ),
-      ),
-    );
-  }
-
-  function renderHands() {
-    const section = $('hand-queue');
-    section.hidden = !isManager() || !!finalMessage;
-    if (section.hidden) return;
-    const now = Date.now();
-    section.replaceChildren(
-      renderListeners(),
-      el('h2', {}, t('room.hands'), ' ', hands.length ? button(t('room.next'), { type: 'nextHand' }, { primary: true }) : null),
-      hands.length
-        ? el(
-            'ol',
-            { class: 'rows' },
-            ...hands.map((h) =>
-              el(
-                'li',
-                {},
-                el('span', {}, h.name, h.handle ? ` @${h.handle}` : '', ' ', el('small', {}, t('room.waiting', { time: since(now - h.raisedAt) }))),
-                el('span', { class: 'actions' }, button(t('room.approve'), { type: 'approveHand', target: h.id }), button(t('room.deny'), { type: 'denyHand', target: h.id })),
-              ),
-            ),
-          )
-        : el('p', { class: 'empty' }, t('room.noHands')),
-    );
-  }
-
-  function render() {
-    renderStage();
-    renderControls();
-    renderHands();
-    void hostUserId;
-  }
-
-  function since(ms: number) {
-    const s = Math.max(0, Math.round(ms / 1000));
-    return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min`;
-  }
-
-  function showReactions(counts: Record<string, number>) {
+  private showReactions(counts: Record<string, number>) {
     const burst = document.getElementById('reaction-burst');
     if (!burst) return;
     for (const [emoji, count] of Object.entries(counts)) {
@@ -287,21 +260,21 @@ function start(root: HTMLElement) {
     }
   }
 
-  function toast(text: string) {
+  private toast(text: string) {
     const node = el('p', { class: 'toast', role: 'status' }, text);
     document.body.append(node);
     setTimeout(() => node.remove(), 4000);
   }
+}
 
-  document.getElementById('reactions')?.addEventListener('click', (e) => {
-    const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
-    if (emoji) send({ type: 'react', emoji });
-  });
-  const timer = setInterval(() => isManager() && hands.length && renderHands(), 5000);
-  // htmx-boosted navigation replaces the page without unloading it: leave the room properly.
-  document.addEventListener('htmx:beforeSwap', () => {
-    connection.close();
-    clearInterval(timer);
-  }, { once: true });
-  connection.open();
+// Runs on every room page display, including htmx-boosted navigation back to it.
+if (!window.salonRoom) document.addEventListener('htmx:afterSettle', () => window.salonRoom?.refresh());
+const root = document.getElementById('room');
+if (root?.dataset.live === 'yes') {
+  const current = window.salonRoom;
+  if (current && current.roomId === root.dataset.roomId) current.attach(root);
+  else {
+    current?.leave();
+    window.salonRoom = new RoomClient(root);
+  }
 }

@@ -214,6 +214,12 @@ export const en = {
   'admin.listen.account': "Only signed-in members",
   'room.showListeners': "Listeners",
   'room.hideListeners': "Hide listeners",
+  'room.volume': "Volume",
+  'room.musicMode': "Music mode (no echo cancellation, noise suppression or auto gain)",
+  'room.audio.blocked': "Your browser blocked playback: press Listen again.",
+  'room.mic.denied': "Microphone access was refused. Allow it in your browser (the icon in the address bar), then try again.",
+  'room.mic.absent': "No microphone was found. Plug one in, then try again.",
+  'room.mic.failed': "The microphone could not be started.",
 } as const;
 
 export type MessageKey = keyof typeof en;

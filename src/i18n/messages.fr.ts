@@ -216,4 +216,10 @@ export const fr: Record<MessageKey, string> = {
   'admin.listen.account': "Seulement les membres connectés",
   'room.showListeners': "Auditeurs",
   'room.hideListeners': "Masquer les auditeurs",
+  'room.volume': "Volume",
+  'room.musicMode': "Mode musique (sans annulation d'écho, réduction de bruit ni gain automatique)",
+  'room.audio.blocked': "Votre navigateur a bloqué la lecture : appuyez de nouveau sur Écouter.",
+  'room.mic.denied': "L'accès au micro a été refusé. Autorisez-le dans votre navigateur (l'icône de la barre d'adresse), puis réessayez.",
+  'room.mic.absent': "Aucun micro n'a été trouvé. Branchez-en un, puis réessayez.",
+  'room.mic.failed': "Le micro n'a pas pu démarrer.",
 };

@@ -84,11 +84,13 @@ export class MediaRoom {
     peer.producer?.close();
     const producer = await this.transport(peerId, transportId).produce({ kind: 'audio', rtpParameters, paused: participant.muted, appData: { peerId } });
     peer.producer = producer;
-    // The room may have changed while we awaited (moved to listeners, left).
-    if (!this.live.state.get(peerId) || !stageRoles.includes(this.live.state.get(peerId)!.role)) {
+    // The room may have changed while we awaited (moved to listeners, left, muted or unmuted).
+    const now = this.live.state.get(peerId);
+    if (!now || !stageRoles.includes(now.role)) {
       producer.close();
       throw new RoomError('forbidden', 'Only people on stage can speak');
     }
+    if (now.muted !== producer.paused) await (now.muted ? producer.pause() : producer.resume());
     await this.audioLevels.addProducer({ producerId: producer.id }).catch(() => {});
     producer.observer.once('close', () => {
       if (peer.producer === producer) peer.producer = null;

@@ -1,0 +1,168 @@
+// The room's audio in the browser (mediasoup-client): listening for everyone, the microphone for
+// people on stage. The server decides who may produce and pauses muted producers; this side asks,
+// plays what it receives, and rebuilds everything after a reconnection or a server-side reset.
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+
+export type Request = (message: Record<string, unknown>) => Promise<any>;
+
+export interface AudioEvents {
+  /** A message for the person (microphone denied, absent...). */
+  problem(key: string): void;
+  state(state: 'off' | 'starting' | 'on'): void;
+}
+
+/** Voice processing is on by default; "music mode" turns it off (and tests use it for a clean tone). */
+export const musicModeKey = 'salon.musicMode';
+
+export class RoomAudio {
+  /** Holds one <audio> per speaker heard (browsers reliably play one track per element). */
+  readonly element: HTMLDivElement;
+  private readonly players = new Map<string, HTMLAudioElement>();
+  private volume = 1;
+  private device: Device | null = null;
+  private recv: types.Transport | null = null;
+  private send: types.Transport | null = null;
+  private producer: types.Producer | null = null;
+  private micTrack: MediaStreamTrack | null = null;
+  private readonly consumers = new Map<string, types.Consumer>();
+  private pendingConsumers: any[] = [];
+  /** The wanted microphone state; applied to the producer whenever it exists. */
+  private muted = true;
+  listening = false;
+
+  constructor(
+    private readonly request: Request,
+    private readonly events: AudioEvents,
+    container: HTMLElement,
+  ) {
+    this.element = document.createElement('div');
+    this.element.id = 'room-audio';
+    container.append(this.element);
+  }
+
+  /** The Listen click: load the device, open the receive transport, ask for every stream. */
+  async listen(): Promise<void> {
+    this.events.state('starting');
+    this.listening = true;
+    const { routerRtpCapabilities, iceServers } = await this.request({ type: 'mediaCapabilities' });
+    this.device = new Device();
+    await this.device.load({ routerRtpCapabilities });
+    this.recv = await this.transport('recv', iceServers);
+    await this.request({ type: 'consumeReady', rtpCapabilities: this.device.recvRtpCapabilities });
+    for (const pending of this.pendingConsumers.splice(0)) await this.consume(pending);
+    this.events.state('on');
+  }
+
+  /** The server announced a stream for us. */
+  async consume(message: any): Promise<void> {
+    if (!this.recv) {
+      this.pendingConsumers.push(message);
+      return;
+    }
+    const consumer = await this.recv.consume({ id: message.consumerId, producerId: message.producerId, kind: message.kind, rtpParameters: message.rtpParameters });
+    this.consumers.set(consumer.id, consumer);
+    // Elements get their stream only now: an element waiting for data would hold back the page's
+    // load event. The Listen click allowed playback (autoplay rules).
+    const player = document.createElement('audio');
+    player.srcObject = new MediaStream([consumer.track]);
+    player.volume = this.volume;
+    this.players.set(consumer.id, player);
+    this.element.append(player);
+    player.play().catch(() => this.events.problem('room.audio.blocked'));
+    await this.request({ type: 'resumeConsumer', consumerId: consumer.id });
+  }
+
+  consumerClosed(consumerId: string) {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) return;
+    this.players.get(consumerId)?.remove();
+    this.players.delete(consumerId);
+    consumer.close();
+    this.consumers.delete(consumerId);
+  }
+
+  /** On stage: ask for the microphone and send it (paused while muted). */
+  async startMicrophone(muted: boolean, deviceId?: string): Promise<boolean> {
+    this.muted = muted;
+    if (!this.device) return false;
+    const music = localStorage.getItem(musicModeKey) === 'on';
+    let track: MediaStreamTrack | undefined;
+    try {
+      const media = await navigator.mediaDevices.getUserMedia({
+        audio: { deviceId: deviceId ? { exact: deviceId } : undefined, echoCancellation: !music, noiseSuppression: !music, autoGainControl: !music },
+      });
+      track = media.getAudioTracks()[0];
+    } catch (error) {
+      const name = (error as DOMException).name;
+      this.events.problem(name === 'NotAllowedError' ? 'room.mic.denied' : name === 'NotFoundError' ? 'room.mic.absent' : 'room.mic.failed');
+      return false;
+    }
+    if (!track) return false;
+    this.stopMicrophone();
+    this.micTrack = track;
+    const { iceServers } = await this.request({ type: 'mediaCapabilities' });
+    this.send = await this.transport('send', iceServers);
+    // Speech settings: mono, DTX (silence costs nothing), in-band FEC (survives packet loss).
+    this.producer = await this.send.produce({ track, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, stopTracks: false });
+    this.setMuted(this.muted); // it may have changed while the microphone was starting
+    return true;
+  }
+
+  setMuted(muted: boolean) {
+    this.muted = muted;
+    if (!this.producer) return;
+    if (muted) this.producer.pause();
+    else this.producer.resume();
+  }
+
+  stopMicrophone() {
+    this.producer?.close();
+    this.producer = null;
+    this.send?.close();
+    this.send = null;
+    this.micTrack?.stop();
+    this.micTrack = null;
+  }
+
+  setVolume(volume: number) {
+    this.volume = volume;
+    for (const player of this.players.values()) player.volume = volume;
+  }
+
+  get hasMicrophone() {
+    return this.producer !== null;
+  }
+
+  /** Transports are gone (reconnection, worker moved): drop local state; `listen()` again rebuilds. */
+  reset() {
+    this.stopMicrophone();
+    for (const id of [...this.consumers.keys()]) this.consumerClosed(id);
+    this.recv?.close();
+    this.recv = null;
+    this.device = null;
+    this.pendingConsumers = [];
+  }
+
+  close() {
+    this.reset();
+    this.listening = false;
+    this.element.remove();
+    this.events.state('off');
+  }
+
+  private async transport(direction: 'send' | 'recv', iceServers: RTCIceServer[]): Promise<types.Transport> {
+    const params = await this.request({ type: 'createTransport', direction });
+    const options = { ...params, iceServers };
+    const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, done, fail) => {
+      this.request({ type: 'connectTransport', transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ rtpParameters }, done, fail) => {
+        this.request({ type: 'produce', transportId: transport.id, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
+      });
+    }
+    return transport;
+  }
+}

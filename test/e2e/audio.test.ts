@@ -1,0 +1,96 @@
+// Real audio end to end: headless Chromium speakers with fake-microphone tones, through the real
+// mediasoup worker, to listener pages that analyse what they hear.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { rmSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { launchBrowser, toneWav, waitForAudio } from '../support/browser';
+import { startTestSalon, tempDir, type TestSalon } from '../support/salon';
+
+let salon: TestSalon;
+let dir: string;
+const browsers: { close(): Promise<void> }[] = [];
+let host: Page, guest: Page, member: Page;
+let roomUrl: string;
+
+const near = (hz: number, target: number) => Math.abs(hz - target) < 25;
+const loud = (r: { rms: number }) => r.rms > 0.05;
+const silent = (r: { rms: number }) => r.rms < 0.005;
+
+async function signUp(page: Page, handle: string) {
+  await page.goto(`${salon.url}/signup`);
+  await page.fill('#field-handle', handle);
+  await page.fill('#field-email', `${handle}@example.org`);
+  await page.fill('#field-password', 'long-enough-pw');
+  await page.click('button.primary');
+  await page.waitForURL(new RegExp(`/@${handle}$`));
+  // Voice processing would fade a steady test tone: use music mode.
+  await page.evaluate(() => localStorage.setItem('salon.musicMode', 'on'));
+}
+
+beforeAll(async () => {
+  salon = await startTestSalon();
+  dir = tempDir('salon-e2e-');
+  const [tone440, tone660] = await Promise.all([toneWav(dir, 440), toneWav(dir, 660)]);
+  const [h, g, m] = await Promise.all([launchBrowser(tone440), launchBrowser(), launchBrowser(tone660)]);
+  browsers.push(h!, g!, m!);
+  [host, guest, member] = [h!.page, g!.page, m!.page];
+  await signUp(host, 'speaker_host');
+  await host.goto(`${salon.url}/studio`);
+  await host.fill('#field-title', 'Tone check');
+  await host.getByRole('button', { name: 'Start now' }).click();
+  await host.waitForURL(/\/r\/[a-z0-9]+$/, { timeout: 10_000 }).catch(async (error) => {
+    await host.screenshot({ path: '/tmp/e2e-start-failed.png' });
+    throw error;
+  });
+  roomUrl = host.url();
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await salon.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('audio in a real browser', () => {
+  test('the host speaks a 440 Hz tone; an anonymous listener from the shared link hears it', async () => {
+    await host.click('button.listen');
+    await host.getByRole('button', { name: 'Unmute' }).click();
+    await guest.goto(roomUrl); // no account
+    await guest.click('button.listen');
+    const reading = await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 20_000, 'the 440 Hz tone');
+    expect(reading.rms).toBeGreaterThan(0.05);
+    expect(Math.abs(reading.peakHz - 440)).toBeLessThan(25);
+  }, 40_000);
+
+  test('muting stops the sound for listeners; unmuting brings it back', async () => {
+    await host.locator('#room-controls').getByRole('button', { name: 'Mute', exact: true }).click();
+    await waitForAudio(guest, silent, 10_000, 'silence after mute');
+    await host.getByRole('button', { name: 'Unmute' }).click();
+    await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 10_000, 'the tone after unmute');
+  }, 30_000);
+
+  test('a listener raises a hand, is invited up, accepts, and is heard (660 Hz)', async () => {
+    await signUp(member, 'tone_member');
+    await member.goto(roomUrl);
+    await member.click('button.listen');
+    await member.getByRole('button', { name: 'Ask to speak' }).click();
+    await host.getByRole('button', { name: 'Invite up' }).click();
+    await member.getByRole('button', { name: 'Accept' }).click();
+    await member.getByRole('button', { name: 'Unmute' }).click();
+    await host.locator('#room-controls').getByRole('button', { name: 'Mute', exact: true }).click(); // leave only the new speaker
+    await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 660), 20_000, 'the 660 Hz tone');
+    // The host hears the new speaker too.
+    await waitForAudio(host, (r) => loud(r) && near(r.peakHz, 660), 10_000, 'the 660 Hz tone at the host');
+  }, 40_000);
+
+  test("a removed person's audio stops and rejoining is refused", async () => {
+    await waitForAudio(member, loud, 5_000, 'nothing (host muted)').catch(() => undefined);
+    const memberId = await member.evaluate(() => (window as any).salonRoom.state.me.id as string);
+    await host.locator(`li.member[data-id="${memberId}"] button.danger`).click();
+    await member.getByText('You were removed from this room.').first().waitFor();
+    expect(await member.evaluate(() => document.querySelectorAll('#room-audio audio').length)).toBe(0);
+    await waitForAudio(guest, silent, 10_000, 'silence once the removed speaker is gone');
+    await member.goto(roomUrl);
+    await member.getByText('You were removed from this room.').first().waitFor();
+  }, 30_000);
+});

@@ -1,0 +1,92 @@
+// Headless Debian Chromium for end-to-end tests (playwright-core drives it), with a fake
+// microphone that plays a given WAV file, and helpers to measure the audio a page receives.
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const chromiumPath = '/usr/bin/chromium';
+
+export async function launchBrowser(fakeMicWav?: string): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'salon-chromium-'));
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+    '--allow-loopback-in-peer-connection',
+    ...(fakeMicWav ? [`--use-file-for-fake-audio-capture=${fakeMicWav}`] : []),
+  ];
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args, viewport: { width: 1000, height: 900 } });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A sine tone as a WAV file (sox), mono 48 kHz. */
+export async function toneWav(dir: string, hz: number, seconds = 120): Promise<string> {
+  const file = join(dir, `tone-${hz}.wav`);
+  const proc = Bun.spawn(['sox', '-n', '-r', '48000', '-c', '1', '-b', '16', file, 'synth', String(seconds), 'sine', String(hz), 'vol', '0.5'], { stderr: 'pipe' });
+  if ((await proc.exited) !== 0) throw new Error(`sox failed: ${await new Response(proc.stderr).text()}`);
+  return file;
+}
+
+export interface AudioReading {
+  rms: number;
+  peakHz: number;
+}
+
+/** Measures what the page's room audio element is playing: loudness and dominant frequency. */
+export function measureRoomAudio(page: Page, windowMs = 600): Promise<AudioReading> {
+  return page.evaluate(async (ms) => {
+    // Every <audio> the room plays (one per speaker), mixed: a MediaStreamSource reads one track only.
+    const players = [...document.querySelectorAll<HTMLAudioElement>('#room-audio audio')];
+    const liveTracks = players.flatMap((p) => (p.srcObject as MediaStream | null)?.getAudioTracks() ?? []).filter((t) => t.readyState === 'live');
+    if (liveTracks.length === 0) return { rms: 0, peakHz: 0 };
+    const w = window as unknown as { salonTestAudio?: { ctx: AudioContext; analyser: AnalyserNode; tracks: string } };
+    const tracks = liveTracks.map((t) => t.id).join();
+    if (!w.salonTestAudio || w.salonTestAudio.tracks !== tracks) {
+      void w.salonTestAudio?.ctx.close();
+      const ctx = new AudioContext();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 8192;
+      for (const track of liveTracks) ctx.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      w.salonTestAudio = { ctx, analyser, tracks };
+    }
+    const { ctx, analyser } = w.salonTestAudio;
+    await ctx.resume();
+    await new Promise((r) => setTimeout(r, ms));
+    const time = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(time);
+    const rms = Math.sqrt(time.reduce((sum, x) => sum + x * x, 0) / time.length);
+    const freq = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(freq);
+    let peak = 1;
+    for (let i = 1; i < freq.length; i++) if (freq[i]! > freq[peak]!) peak = i;
+    return { rms, peakHz: (peak * ctx.sampleRate) / analyser.fftSize };
+  }, windowMs);
+}
+
+/** Polls the received audio until `check` holds (or fails with the last reading). */
+export async function waitForAudio(page: Page, check: (r: AudioReading) => boolean, timeoutMs = 15_000, what = 'audio'): Promise<AudioReading> {
+  const deadline = Date.now() + timeoutMs;
+  let last: AudioReading = { rms: 0, peakHz: 0 };
+  while (Date.now() < deadline) {
+    last = await measureRoomAudio(page);
+    if (check(last)) return last;
+  }
+  throw new Error(`Timed out waiting for ${what}; last reading rms=${last.rms.toFixed(4)} peak=${last.peakHz.toFixed(0)} Hz`);
+}
