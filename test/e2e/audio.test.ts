@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchBrowser, toneWav, waitForAudio } from '../support/browser';
-import { startTestSalon, tempDir, type TestSalon } from '../support/salon';
+import { startTestSalon, tempDir, waitFor, type TestSalon } from '../support/salon';
+import { joinWithWerift } from '../support/werift-listener';
 
 let salon: TestSalon;
 let dir: string;
@@ -68,6 +69,13 @@ describe('audio in a real browser', () => {
     await host.getByRole('button', { name: 'Unmute' }).click();
     await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 10_000, 'the tone after unmute');
   }, 30_000);
+
+  test('a headless werift listener joined through the same signalling receives the packets', async () => {
+    const werift = await joinWithWerift(salon.url, roomUrl.split('/').pop()!);
+    await waitFor(() => werift.packets() > 50, 10_000, '50 packets at the werift listener');
+    expect(werift.firstPacketAfterMs).toBeGreaterThan(0);
+    await werift.close();
+  }, 20_000);
 
   test('a listener raises a hand, is invited up, accepts, and is heard (660 Hz)', async () => {
     await signUp(member, 'tone_member');

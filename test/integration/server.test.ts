@@ -86,6 +86,10 @@ describe('pages', () => {
     expect(await htmx.text()).toContain('htmx');
     const css = await get('/static/salon.css');
     expect(css.headers.get('content-type')).toContain('text/css');
+    // Compressed for browsers that accept it (fetch decodes it transparently).
+    const room = await fetch(salon.url + '/static/room.js', { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+    expect(room.headers.get('content-encoding')).toBe('gzip');
+    expect((await room.arrayBuffer()).byteLength).toBeLessThan(80_000);
   });
 
   test('security headers are set on every response', async () => {

@@ -5,6 +5,7 @@ import type { WebClient } from './web-client';
 export class RoomClient {
   readonly messages: any[] = [];
   closed: { code: number; reason: string } | null = null;
+  closedHook: (() => void) | null = null;
   private readonly socket: WebSocket;
   private waiters: (() => void)[] = [];
   readonly opened: Promise<void>;
@@ -23,6 +24,7 @@ export class RoomClient {
     };
     this.socket.onclose = (e) => {
       this.closed = { code: e.code, reason: e.reason };
+      this.closedHook?.();
       this.wake();
     };
   }
