@@ -27,7 +27,7 @@ const clientKeys = [
   'room.ended', 'room.removed', 'room.connecting', 'room.reconnecting', 'room.connected', 'room.role.host',
   'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
   'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners', 'room.volume',
-  'room.musicMode', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',
+  'room.musicMode', 'room.microphone', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',
 ] as const satisfies readonly MessageKey[];
 
 function stageMember(ctx: PageContext, p: PublicParticipant) {

@@ -34,6 +34,9 @@ export interface ViewState {
   audio: 'off' | 'starting' | 'on';
   listenerList: PublicParticipant[] | null;
   musicMode: boolean;
+  /** Microphones the browser offers (labels appear once permission was given). */
+  microphones: { deviceId: string; label: string }[];
+  microphoneId: string | null;
 }
 
 export interface Actions {
@@ -43,6 +46,7 @@ export interface Actions {
   toggleListeners(): void;
   setVolume(volume: number): void;
   setMusicMode(on: boolean): void;
+  chooseMicrophone(deviceId: string): void;
 }
 
 export type T = (key: string, params?: Record<string, string | number>) => string;
@@ -130,12 +134,20 @@ export function renderRoom(s: ViewState, t: T, a: Actions) {
 }
 
 function audioSettings(s: ViewState, t: T, a: Actions) {
+  const onStage = !!s.me && s.me.role !== 'listener';
   return el(
     'div',
     { class: 'audio-settings' },
     el('label', {}, t('room.volume'), ' ', volumeSlider(a)),
-    el('label', { class: 'check' }, checkbox(s.musicMode, (on) => a.setMusicMode(on)), ' ', t('room.musicMode')),
+    onStage && s.microphones.length > 1 ? el('label', {}, t('room.microphone'), ' ', microphoneSelect(s, a)) : null,
+    onStage ? el('label', { class: 'check' }, checkbox(s.musicMode, (on) => a.setMusicMode(on)), ' ', t('room.musicMode')) : null,
   );
+}
+
+function microphoneSelect(s: ViewState, a: Actions) {
+  const select = el('select', {}, ...s.microphones.map((m) => el('option', { value: m.deviceId, selected: m.deviceId === s.microphoneId }, m.label || m.deviceId.slice(0, 8))));
+  select.addEventListener('change', () => a.chooseMicrophone(select.value));
+  return select;
 }
 
 function volumeSlider(a: Actions) {

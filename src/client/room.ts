@@ -40,6 +40,8 @@ class RoomClient {
       audio: 'off',
       listenerList: null,
       musicMode: localStorage.getItem(musicModeKey) === 'on',
+      microphones: [],
+      microphoneId: null,
     };
     const player = document.getElementById('player') ?? document.body;
     this.audio = new RoomAudio((m) => this.request(m), { problem: (key) => this.toast(this.t(key)), state: (s) => ((this.state.audio = s), this.render()) }, player);
@@ -121,7 +123,11 @@ class RoomClient {
       setMusicMode: (on) => {
         localStorage.setItem(musicModeKey, on ? 'on' : 'off');
         this.state.musicMode = on;
-        if (this.audio.hasMicrophone && this.state.me) void this.audio.startMicrophone(this.state.me.muted);
+        if (this.audio.hasMicrophone && this.state.me) void this.startMicrophone();
+      },
+      chooseMicrophone: (deviceId) => {
+        this.state.microphoneId = deviceId;
+        void this.startMicrophone();
       },
     });
   }
@@ -130,10 +136,19 @@ class RoomClient {
     try {
       await this.audio.listen();
       const me = this.state.me;
-      if (me && me.role !== 'listener') await this.audio.startMicrophone(me.muted);
+      if (me && me.role !== 'listener') await this.startMicrophone();
     } catch (error) {
       this.state.audio = 'off';
       this.toast((error as Error).message);
+      this.render();
+    }
+  }
+
+  private async startMicrophone() {
+    if (!this.state.me) return;
+    if (await this.audio.startMicrophone(this.state.me.muted, this.state.microphoneId ?? undefined)) {
+      const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+      this.state.microphones = devices.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId, label: d.label }));
       this.render();
     }
   }
@@ -175,7 +190,7 @@ class RoomClient {
           const wasOnStage = s.me.role !== 'listener';
           Object.assign(s.me, { role: m.role, muted: m.muted, pendingInvite: null, handRaised: false });
           if (m.role === 'listener') this.audio.stopMicrophone();
-          else if (!wasOnStage && this.audio.listening) void this.audio.startMicrophone(true);
+          else if (!wasOnStage && this.audio.listening) void this.startMicrophone();
         }
         break;
       case 'muteChanged':

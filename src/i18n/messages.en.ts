@@ -220,6 +220,7 @@ export const en = {
   'room.mic.denied': "Microphone access was refused. Allow it in your browser (the icon in the address bar), then try again.",
   'room.mic.absent': "No microphone was found. Plug one in, then try again.",
   'room.mic.failed': "The microphone could not be started.",
+  'room.microphone': "Microphone",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -222,4 +222,5 @@ export const fr: Record<MessageKey, string> = {
   'room.mic.denied': "L'accès au micro a été refusé. Autorisez-le dans votre navigateur (l'icône de la barre d'adresse), puis réessayez.",
   'room.mic.absent': "Aucun micro n'a été trouvé. Branchez-en un, puis réessayez.",
   'room.mic.failed': "Le micro n'a pas pu démarrer.",
+  'room.microphone': "Micro",
 };

@@ -70,6 +70,14 @@ describe('audio in a real browser', () => {
     await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 10_000, 'the tone after unmute');
   }, 30_000);
 
+  test('when the media worker dies, the room moves to a new worker and audio resumes by itself', async () => {
+    const [worker] = salon.pool.liveWorkers();
+    process.kill(worker!.pid, 'SIGKILL');
+    await waitForAudio(guest, silent, 10_000, 'the cut');
+    await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 30_000, 'the tone after the worker was replaced');
+    expect(salon.pool.liveWorkers()[0]!.pid).not.toBe(worker!.pid);
+  }, 60_000);
+
   test('a headless werift listener joined through the same signalling receives the packets', async () => {
     const werift = await joinWithWerift(salon.url, roomUrl.split('/').pop()!);
     await waitFor(() => werift.packets() > 50, 10_000, '50 packets at the werift listener');
