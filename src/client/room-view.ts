@@ -217,4 +217,6 @@ function renderPlayer(s: ViewState, t: T, a: Actions) {
   const bar = player.querySelector('.player-bar') ?? player.appendChild(el('div', { class: 'player-bar' }));
   (bar as HTMLElement).hidden = onRoomPage || s.audio === 'off' || !!s.finalMessage;
   bar.replaceChildren(el('a', { href: `/r/${s.roomId}` }, '🔊 ', s.title), ' ', el('button', { type: 'button', onclick: () => a.leave() }, t('room.leave')));
+  // Links built here are not known to htmx: without this, following one reloads the page (and stops the audio).
+  (window as unknown as { htmx?: { process(e: Element): void } }).htmx?.process(bar);
 }

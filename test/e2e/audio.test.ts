@@ -70,6 +70,20 @@ describe('audio in a real browser', () => {
     await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 10_000, 'the tone after unmute');
   }, 30_000);
 
+  test('audio keeps playing while the listener browses other pages (htmx navigation, preserved player)', async () => {
+    await guest.click('a.brand');
+    await guest.waitForURL(`${salon.url}/`);
+    await guest.locator('#player .player-bar').waitFor({ state: 'visible' });
+    await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 10_000, 'the tone on the home page');
+    await guest.evaluate(() => ((window as any).salonRoomMarker = 'same page'));
+    await guest.click('#player .player-bar a');
+    await guest.waitForURL(roomUrl);
+    await guest.locator('#stage li.member').first().waitFor();
+    expect(await guest.locator('#player .player-bar').isHidden()).toBe(true);
+    expect(await guest.evaluate(() => (window as any).salonRoomMarker)).toBe('same page'); // no reload happened
+    await waitForAudio(guest, (r) => loud(r) && near(r.peakHz, 440), 10_000, 'the tone back on the room page');
+  }, 30_000);
+
   test('when the media worker dies, the room moves to a new worker and audio resumes by itself', async () => {
     const [worker] = salon.pool.liveWorkers();
     process.kill(worker!.pid, 'SIGKILL');
