@@ -39,7 +39,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     hosting,
     live,
     rooms: new RoomsService({ db, live, hosting, social, settings }),
-    media: new MediaRooms(live, base.pool, base.log),
+    media: new MediaRooms(live, base.pool, base.log, config.routerListenerLimit),
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, sessions),
     avatars: new AvatarStore(config.dataDir),

@@ -7,7 +7,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../log';
 import type { LiveRoom } from '../rooms/live/live-room';
 import { RoomError, stageRoles, type RoomEvent } from '../rooms/live/room.model';
-import { opusCodec } from './media-codecs';
+import { RoomRouters } from './room-routers';
 import { MediaWorkerPool } from './worker-pool';
 
 interface MediaPeer {
@@ -28,41 +28,53 @@ export interface TransportParams {
 
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
-  private router!: types.Router;
+  private readonly routers: RoomRouters;
   private audioLevels!: types.AudioLevelObserver;
   private lastSpeaking = '';
+  private recovering = false;
   closed = false;
 
   private constructor(
     readonly live: LiveRoom,
-    private readonly pool: MediaWorkerPool,
+    pool: MediaWorkerPool,
     private readonly log: Logger,
-  ) {}
+    listenerLimit: number,
+  ) {
+    this.routers = new RoomRouters(pool, listenerLimit, () => void this.recover());
+  }
 
-  static async create(live: LiveRoom, pool: MediaWorkerPool, log: Logger): Promise<MediaRoom> {
-    const room = new MediaRoom(live, pool, log);
+  /** `listenerLimit`: consumers one router carries before the room grows onto another worker. */
+  static async create(live: LiveRoom, pool: MediaWorkerPool, log: Logger, listenerLimit: number): Promise<MediaRoom> {
+    const room = new MediaRoom(live, pool, log, listenerLimit);
     await room.openRouter();
     live.eventObservers.add((event) => room.onRoomEvent(event));
     return room;
   }
 
   get rtpCapabilities() {
-    return this.router.rtpCapabilities;
+    return this.routers.primary.rtpCapabilities;
   }
 
-  get routerId() {
-    return this.router.id;
+  /** Where this room's listeners are: one row per router (for tests, health and admins). */
+  routerLoad(): { routerId: string; workerPid: number; consumers: number }[] {
+    return this.routers.all().map((router) => ({ routerId: router.id, workerPid: this.routers.workerOf(router).pid, consumers: this.consumersOn(router) }));
   }
 
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
     const peer = this.peer(peerId);
     if (direction === 'send') this.requireStage(peerId);
-    const transport = await this.router.createWebRtcTransport({
-      webRtcServer: MediaWorkerPool.webRtcServerOf(this.workerOfRouter()),
+    const onStage = stageRoles.includes(this.live.state.get(peerId)?.role ?? 'listener');
+    // Speakers (and their own listening) stay on the primary router, listeners go where there is room.
+    const router =
+      direction === 'send' || onStage
+        ? this.routers.primary
+        : await this.routers.forListener((r) => this.consumersOn(r), () => this.producerIds());
+    const transport = await router.createWebRtcTransport({
+      webRtcServer: MediaWorkerPool.webRtcServerOf(this.routers.workerOf(router)),
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
-      appData: { peerId, direction },
+      appData: { peerId, direction, router },
     });
     peer.transports.set(transport.id, transport);
     if (direction === 'send') {
@@ -95,6 +107,7 @@ export class MediaRoom {
     producer.observer.once('close', () => {
       if (peer.producer === producer) peer.producer = null;
     });
+    await this.routers.pipeEverywhere(producer.id); // listeners on other workers hear it too
     for (const other of this.peers.values()) if (other.id !== peerId && other.rtpCapabilities) await this.consume(other, producer);
     return producer.id;
   }
@@ -127,7 +140,7 @@ export class MediaRoom {
     if (this.closed) return;
     this.closed = true;
     this.peers.clear();
-    this.router.close();
+    this.routers.close();
   }
 
   /** How many listener streams this room's router carries (for load decisions). */
@@ -139,7 +152,9 @@ export class MediaRoom {
 
   private async consume(peer: MediaPeer, producer: types.Producer) {
     const recv = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
-    if (!recv || !peer.rtpCapabilities || !this.router.canConsume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities })) return;
+    const router = recv?.appData.router as types.Router | undefined;
+    // On another router the piped producer has the same id.
+    if (!recv || !router || !peer.rtpCapabilities || !router.canConsume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities })) return;
     try {
       const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities, paused: true });
       peer.consumers.set(consumer.id, consumer);
@@ -193,11 +208,23 @@ export class MediaRoom {
   }
 
   private async openRouter() {
-    this.router = await this.pool.createRouter({ mediaCodecs: [opusCodec] });
-    this.audioLevels = await this.router.createAudioLevelObserver({ maxEntries: 13, threshold: -60, interval: 400 });
+    const primary = await this.routers.open();
+    this.audioLevels = await primary.createAudioLevelObserver({ maxEntries: 13, threshold: -60, interval: 400 });
     this.audioLevels.on('volumes', (volumes) => this.speaking(volumes.map((v) => v.producer.appData.peerId as string)));
     this.audioLevels.on('silence', () => this.speaking([]));
-    this.router.on('workerclose', () => void this.recover());
+  }
+
+  private consumersOn(router: types.Router): number {
+    let n = 0;
+    for (const peer of this.peers.values()) {
+      const recv = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
+      if (recv?.appData.router === router) n += peer.consumers.size || 1; // a new listener counts before consuming
+    }
+    return n;
+  }
+
+  private producerIds(): string[] {
+    return [...this.peers.values()].flatMap((p) => (p.producer ? [p.producer.id] : []));
   }
 
   /** Who is speaking, sent only when it changes. */
@@ -211,23 +238,24 @@ export class MediaRoom {
   /** The worker died: move the room to a live worker; clients rebuild their transports. */
   private async recover() {
     if (this.closed) return;
+    if (this.recovering) return; // several routers may report the same death
+    this.recovering = true;
     this.log.warn('media worker of a room died; moving the room', { room: this.live.id });
     for (const peer of this.peers.values()) for (const t of peer.transports.values()) t.close();
     this.peers.clear();
+    this.routers.close();
     for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
       try {
         await this.openRouter();
+        this.recovering = false;
         this.live.broadcaster.toAll({ type: 'mediaReset' });
         return;
       } catch {
         await Bun.sleep(200); // no live worker yet: the pool is replacing it
       }
     }
+    this.recovering = false;
     this.log.error('could not move the room to a live media worker', { room: this.live.id });
-  }
-
-  private workerOfRouter(): types.Worker {
-    return this.router.appData.worker as types.Worker;
   }
 
   private hasOpus(caps: types.RtpCapabilities) {

@@ -13,12 +13,13 @@ export class MediaRooms {
     live: LiveRooms,
     private readonly pool: MediaWorkerPool,
     private readonly log: Logger,
+    private readonly routerListenerLimit: number,
   ) {
     live.startObservers.add((room) => this.open(room));
   }
 
   private async open(live: LiveRoom): Promise<void> {
-    const media = await MediaRoom.create(live, this.pool, this.log);
+    const media = await MediaRoom.create(live, this.pool, this.log, this.routerListenerLimit);
     this.rooms.set(live.id, media);
     live.eventObservers.add((event) => {
       if (event.type === 'roomEnded') this.rooms.delete(live.id);

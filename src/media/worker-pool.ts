@@ -60,14 +60,15 @@ export class MediaWorkerPool extends EventEmitter {
     return this.slots.flatMap((slot) => (slot.worker && !slot.worker.closed ? [slot.worker] : []));
   }
 
-  /** The live worker hosting the fewest routers (rooms), or undefined when none is up. */
-  leastLoadedWorker(): types.Worker | undefined {
+  /** The live worker hosting the fewest routers, preferring workers not in `avoid`. */
+  leastLoadedWorker(avoid: ReadonlySet<types.Worker> = new Set()): types.Worker | undefined {
     const load = (w: types.Worker) => (w.appData.routerCount as number) ?? 0;
-    return this.liveWorkers().sort((a, b) => load(a) - load(b))[0];
+    const live = this.liveWorkers().sort((a, b) => load(a) - load(b));
+    return live.find((w) => !avoid.has(w)) ?? live[0];
   }
 
-  async createRouter(options: types.RouterOptions): Promise<types.Router> {
-    const worker = this.leastLoadedWorker();
+  async createRouter(options: types.RouterOptions, avoid?: ReadonlySet<types.Worker>): Promise<types.Router> {
+    const worker = this.leastLoadedWorker(avoid);
     if (!worker) throw new Error('No media worker is running');
     const router = await worker.createRouter({ ...options, appData: { ...options.appData, worker } });
     worker.appData.routerCount = ((worker.appData.routerCount as number) ?? 0) + 1;

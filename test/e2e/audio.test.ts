@@ -124,3 +124,39 @@ describe('audio in a real browser', () => {
     await member.getByText('You were removed from this room.').first().waitFor();
   }, 30_000);
 });
+
+describe('one room over several workers', () => {
+  test('past the per-router limit, new listeners go to a router on another worker, fed by pipeToRouter', async () => {
+    const big = await startTestSalon({ workers: '2', routerListenerLimit: '2' });
+    const speaker = await launchBrowser(await toneWav(dir, 440));
+    try {
+      const page = speaker.page;
+      await page.goto(`${big.url}/signup`);
+      await page.fill('#field-handle', 'big_host');
+      await page.fill('#field-email', 'big@example.org');
+      await page.fill('#field-password', 'long-enough-pw');
+      await page.click('button.primary');
+      await page.waitForURL(/@big_host$/);
+      await page.evaluate(() => localStorage.setItem('salon.musicMode', 'on'));
+      await page.goto(`${big.url}/studio`);
+      await page.fill('#field-title', 'Big room');
+      await page.getByRole('button', { name: 'Start now' }).click();
+      await page.waitForURL(/\/r\/[a-z0-9]+$/);
+      const roomId = page.url().split('/').pop()!;
+      await page.click('button.listen');
+      await page.getByRole('button', { name: 'Unmute' }).click();
+
+      const listeners: Awaited<ReturnType<typeof joinWithWerift>>[] = [];
+      for (let i = 0; i < 4; i++) listeners.push(await joinWithWerift(big.url, roomId));
+      await waitFor(() => listeners.every((l) => l.packets() > 20), 15_000, 'every werift listener to receive packets');
+      const load = big.deps.media.get(roomId).routerLoad();
+      expect(load.length).toBe(2);
+      expect(new Set(load.map((r) => r.workerPid)).size).toBe(2); // two cores
+      expect(load[1]!.consumers).toBeGreaterThanOrEqual(2);
+      for (const l of listeners) await l.close();
+    } finally {
+      await speaker.close();
+      await big.dispose();
+    }
+  }, 60_000);
+});
