@@ -37,6 +37,7 @@ export interface ViewState {
   /** Microphones the browser offers (labels appear once permission was given). */
   microphones: { deviceId: string; label: string }[];
   microphoneId: string | null;
+  dominantSpeaker: string | null;
 }
 
 export interface Actions {
@@ -78,7 +79,7 @@ export function renderRoom(s: ViewState, t: T, a: Actions) {
       const speaking = s.speaking.has(p.id) && !p.muted;
       return el(
         'li',
-        { class: `member${p.connected ? '' : ' away'}${speaking ? ' speaking' : ''}`, 'data-id': p.id },
+        { class: `member${p.connected ? '' : ' away'}${speaking ? ' speaking' : ''}${speaking && p.id === s.dominantSpeaker ? ' dominant' : ''}`, 'data-id': p.id },
         avatarNode(p, 64),
         el('span', { class: 'name' }, p.name),
         el('span', { class: 'role' }, labels.join(' · '), p.muted ? el('span', { class: 'muted' }, ` · ${t('room.muted')}`) : null),

@@ -42,6 +42,7 @@ class RoomClient {
       musicMode: localStorage.getItem(musicModeKey) === 'on',
       microphones: [],
       microphoneId: null,
+      dominantSpeaker: null,
     };
     const player = document.getElementById('player') ?? document.body;
     this.audio = new RoomAudio((m) => this.request(m), { problem: (key) => this.toast(this.t(key)), state: (s) => ((this.state.audio = s), this.render()) }, player);
@@ -225,6 +226,9 @@ class RoomClient {
         break;
       case 'speaking':
         s.speaking = new Set(m.ids);
+        break;
+      case 'dominantSpeaker':
+        s.dominantSpeaker = m.id;
         break;
       case 'newConsumer':
         await this.audio.consume(m).catch((e) => this.toast(e.message));

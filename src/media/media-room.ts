@@ -30,6 +30,7 @@ export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
   private readonly routers: RoomRouters;
   private audioLevels!: types.AudioLevelObserver;
+  private activeSpeaker!: types.ActiveSpeakerObserver;
   private lastSpeaking = '';
   private recovering = false;
   closed = false;
@@ -104,6 +105,7 @@ export class MediaRoom {
     }
     if (now.muted !== producer.paused) await (now.muted ? producer.pause() : producer.resume());
     await this.audioLevels.addProducer({ producerId: producer.id }).catch(() => {});
+    await this.activeSpeaker.addProducer({ producerId: producer.id }).catch(() => {});
     producer.observer.once('close', () => {
       if (peer.producer === producer) peer.producer = null;
     });
@@ -212,6 +214,9 @@ export class MediaRoom {
     this.audioLevels = await primary.createAudioLevelObserver({ maxEntries: 13, threshold: -60, interval: 400 });
     this.audioLevels.on('volumes', (volumes) => this.speaking(volumes.map((v) => v.producer.appData.peerId as string)));
     this.audioLevels.on('silence', () => this.speaking([]));
+    // The dominant speaker (the one to put forward in the UI), distinct from everyone audible.
+    this.activeSpeaker = await primary.createActiveSpeakerObserver({ interval: 300 });
+    this.activeSpeaker.on('dominantspeaker', ({ producer }) => this.live.broadcaster.toAll({ type: 'dominantSpeaker', id: producer.appData.peerId }));
   }
 
   private consumersOn(router: types.Router): number {

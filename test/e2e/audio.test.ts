@@ -96,6 +96,18 @@ describe('audio in a real browser', () => {
     const werift = await joinWithWerift(salon.url, roomUrl.split('/').pop()!);
     await waitFor(() => werift.packets() > 50, 10_000, '50 packets at the werift listener');
     expect(werift.firstPacketAfterMs).toBeGreaterThan(0);
+    // A listener cannot publish: no send transport, no producer, whatever it sends.
+    const send = await werift.socket.request({ type: 'createTransport', direction: 'send', ref: 's1' }, (m) => m.ref === 's1');
+    expect(send).toMatchObject({ type: 'error', code: 'forbidden', message: 'Only people on stage can speak' });
+    const recvId = (await werift.socket.request({ type: 'createTransport', direction: 'recv', ref: 's2' }, (m) => m.ref === 's2')).data.id;
+    const produce = await werift.socket.request(
+      { type: 'produce', transportId: recvId, rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1 }] }, ref: 's3' },
+      (m) => m.ref === 's3',
+    );
+    expect(produce).toMatchObject({ type: 'error', code: 'forbidden' });
+    const garbage = await werift.socket.request({ type: 'connectTransport', transportId: recvId, dtlsParameters: { fingerprints: [{ algorithm: 'md5', value: 'x' }] }, ref: 's4' }, (m) => m.ref === 's4');
+    expect(garbage.type).toBe('error'); // mediasoup refuses it; the server answers, it does not crash
+    expect(werift.socket.closed).toBeNull();
     await werift.close();
   }, 20_000);
 
