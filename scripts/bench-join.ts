@@ -3,7 +3,7 @@
 //   bun scripts/bench-join.ts [--joins 20]      (after `npm run setup`; needs MEDIASOUP_WORKER_BIN)
 import { chromium } from 'playwright-core';
 import { rmSync } from 'node:fs';
-import { chromiumPath, launchBrowser, toneWav } from '../test/support/browser';
+import { chromiumPath, launchBrowser, signUpInBrowser, startRoomInBrowser, toneWav } from '../test/support/browser';
 import { startTestSalon, tempDir } from '../test/support/salon';
 import { joinWithWerift } from '../test/support/werift-listener';
 
@@ -22,18 +22,8 @@ const salon = await startTestSalon({ logLevel: 'error' });
 const dir = tempDir('salon-bench-');
 const speaker = await launchBrowser(await toneWav(dir, 440));
 const host = speaker.page;
-await host.goto(`${salon.url}/signup`);
-await host.fill('#field-handle', 'bench_host');
-await host.fill('#field-email', 'bench@example.org');
-await host.fill('#field-password', 'long-enough-pw');
-await host.click('button.primary');
-await host.waitForURL(/@bench_host/);
-await host.evaluate(() => localStorage.setItem('salon.musicMode', 'on'));
-await host.goto(`${salon.url}/studio`);
-await host.fill('#field-title', 'Join benchmark');
-await host.getByRole('button', { name: 'Start now' }).click();
-await host.waitForURL(/\/r\//);
-const roomUrl = host.url();
+await signUpInBrowser(host, salon.url, 'bench_host');
+const roomUrl = await startRoomInBrowser(host, salon.url, 'Join benchmark');
 await host.click('button.listen');
 await host.getByRole('button', { name: 'Unmute' }).click();
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { launchBrowser, toneWav, waitForAudio } from '../support/browser';
+import { launchBrowser, signUpInBrowser, startRoomInBrowser, toneWav, waitForAudio } from '../support/browser';
 import { startTestSalon, tempDir, waitFor, type TestSalon } from '../support/salon';
 import { joinWithWerift } from '../support/werift-listener';
 
@@ -17,16 +17,7 @@ const near = (hz: number, target: number) => Math.abs(hz - target) < 25;
 const loud = (r: { rms: number }) => r.rms > 0.05;
 const silent = (r: { rms: number }) => r.rms < 0.005;
 
-async function signUp(page: Page, handle: string) {
-  await page.goto(`${salon.url}/signup`);
-  await page.fill('#field-handle', handle);
-  await page.fill('#field-email', `${handle}@example.org`);
-  await page.fill('#field-password', 'long-enough-pw');
-  await page.click('button.primary');
-  await page.waitForURL(new RegExp(`/@${handle}$`));
-  // Voice processing would fade a steady test tone: use music mode.
-  await page.evaluate(() => localStorage.setItem('salon.musicMode', 'on'));
-}
+const signUp = (page: Page, handle: string) => signUpInBrowser(page, salon.url, handle);
 
 beforeAll(async () => {
   salon = await startTestSalon();
@@ -36,14 +27,7 @@ beforeAll(async () => {
   browsers.push(h!, g!, m!);
   [host, guest, member] = [h!.page, g!.page, m!.page];
   await signUp(host, 'speaker_host');
-  await host.goto(`${salon.url}/studio`);
-  await host.fill('#field-title', 'Tone check');
-  await host.getByRole('button', { name: 'Start now' }).click();
-  await host.waitForURL(/\/r\/[a-z0-9]+$/, { timeout: 10_000 }).catch(async (error) => {
-    await host.screenshot({ path: '/tmp/e2e-start-failed.png' });
-    throw error;
-  });
-  roomUrl = host.url();
+  roomUrl = await startRoomInBrowser(host, salon.url, 'Tone check');
 }, 60_000);
 
 afterAll(async () => {
@@ -143,18 +127,8 @@ describe('one room over several workers', () => {
     const speaker = await launchBrowser(await toneWav(dir, 440));
     try {
       const page = speaker.page;
-      await page.goto(`${big.url}/signup`);
-      await page.fill('#field-handle', 'big_host');
-      await page.fill('#field-email', 'big@example.org');
-      await page.fill('#field-password', 'long-enough-pw');
-      await page.click('button.primary');
-      await page.waitForURL(/@big_host$/);
-      await page.evaluate(() => localStorage.setItem('salon.musicMode', 'on'));
-      await page.goto(`${big.url}/studio`);
-      await page.fill('#field-title', 'Big room');
-      await page.getByRole('button', { name: 'Start now' }).click();
-      await page.waitForURL(/\/r\/[a-z0-9]+$/);
-      const roomId = page.url().split('/').pop()!;
+      await signUpInBrowser(page, big.url, 'big_host');
+      const roomId = (await startRoomInBrowser(page, big.url, 'Big room')).split('/').pop()!;
       await page.click('button.listen');
       await page.getByRole('button', { name: 'Unmute' }).click();
 

@@ -90,3 +90,23 @@ export async function waitForAudio(page: Page, check: (r: AudioReading) => boole
   }
   throw new Error(`Timed out waiting for ${what}; last reading rms=${last.rms.toFixed(4)} peak=${last.peakHz.toFixed(0)} Hz`);
 }
+
+/** Signs up through the real form in the page; music mode on (voice processing fades test tones). */
+export async function signUpInBrowser(page: Page, baseUrl: string, handle: string): Promise<void> {
+  await page.goto(`${baseUrl}/signup`);
+  await page.fill('#field-handle', handle);
+  await page.fill('#field-email', `${handle}@example.org`);
+  await page.fill('#field-password', 'long-enough-pw');
+  await page.click('button.primary');
+  await page.waitForURL(new RegExp(`/@${handle}$`));
+  await page.evaluate(() => localStorage.setItem('salon.musicMode', 'on'));
+}
+
+/** Opens a room from the studio and returns its URL. */
+export async function startRoomInBrowser(page: Page, baseUrl: string, title: string): Promise<string> {
+  await page.goto(`${baseUrl}/studio`);
+  await page.fill('#field-title', title);
+  await page.getByRole('button', { name: 'Start now' }).click();
+  await page.waitForURL(/\/r\/[a-z0-9]+$/);
+  return page.url();
+}
