@@ -47,9 +47,10 @@ const built = run('bash', [join(root, 'scripts/build-media-worker.sh')], { stdio
 const workerBin = built.stdout.toString().trim().split('\n').pop();
 if (!workerBin || !existsSync(workerBin)) fail('the media worker build did not produce an executable');
 
-// 4. The browser client bundle (static/build/), embedded by the server.
+// 4. The browser client bundle (static/build/), embedded by the server. Not for `setup`, which
+// the Dockerfile runs before the sources are copied in.
 const bun = join(root, 'node_modules/.bin/bun');
-run(bun, [join(root, 'scripts/build-client.ts')]);
+if (task !== 'setup') run(bun, [join(root, 'scripts/build-client.ts')]);
 
 // 5. Hand over to Bun.
 const env = { ...process.env, MEDIASOUP_WORKER_BIN: workerBin };
