@@ -23,8 +23,9 @@ interface Connection {
   refilledAt: number;
 }
 
-const burst = 20;
-const perSecond = 10;
+// Generous enough for a full join (up to ~25 signalling messages with 13 speakers), tight enough for floods.
+const burst = 60;
+const perSecond = 20;
 
 export function roomSocketRoutes(deps: AppDeps) {
   const connections = new Map<string, Connection>();
