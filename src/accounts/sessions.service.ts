@@ -3,6 +3,7 @@
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
 import { NotFound } from '../web/errors';
+import { randomToken } from '../web/random';
 
 const lifetimeMs = 30 * 24 * 3600 * 1000;
 const touchEveryMs = 5 * 60 * 1000; // sliding expiry without a write per request
@@ -22,7 +23,7 @@ export class SessionsService {
 
   /** Starts a session and returns the token for the cookie. */
   async create(userId: number, meta: { userAgent: string; ip: string }): Promise<string> {
-    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+    const token = randomToken(32);
     await this.db
       .insertInto('sessions')
       .values({

@@ -6,13 +6,7 @@ import type { DatabaseSchema, Invite, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
 import { NotFound } from '../web/errors';
 import { FieldErrors, FormInvalid } from '../web/form-errors';
-
-const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789'; // no look-alikes (l/1, o/0, i)
-
-function newCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(10));
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
+import { randomCode } from '../web/random';
 
 export type InviteState = 'usable' | 'exhausted' | 'revoked';
 export const inviteState = (invite: Invite): InviteState =>
@@ -46,7 +40,7 @@ export class InvitesService {
       errors.add('maxUses', 'error.field.integerRange', { min: 1, max: 100_000 });
       errors.throwIfAny();
     }
-    return this.db.insertInto('invites').values({ code: newCode(), created_by: user.id, max_uses: maxUses }).returningAll().executeTakeFirstOrThrow();
+    return this.db.insertInto('invites').values({ code: randomCode(), created_by: user.id, max_uses: maxUses }).returningAll().executeTakeFirstOrThrow();
   }
 
   listFor(userId: number) {

@@ -12,7 +12,8 @@ import { FormInvalid, type FieldError } from '../web/form-errors';
 import { requireViewer } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
-import { anonymousCookie, anonymousIdOf, newAnonymousToken } from './anonymous-listener';
+import { anonymousCookie, anonymousIdOf } from './anonymous-listener';
+import { randomToken } from '../web/random';
 import { RoomError } from './live/room.model';
 
 const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
@@ -66,7 +67,7 @@ export function roomRoutes(deps: AppDeps) {
         const live = deps.live.get(room.id);
         let token = parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie];
         if (!ctx.viewer && !anonymousIdOf(token)) {
-          token = newAnonymousToken();
+          token = randomToken();
           ctx.setCookies.push(serializeCookie(anonymousCookie, token, { secure: ctx.secureCookies }));
         }
         let refusal: string | undefined;

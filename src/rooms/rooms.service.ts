@@ -7,14 +7,13 @@ import type { SettingsService } from '../settings/settings.service';
 import type { SocialService } from '../social/social.service';
 import { AppError, Forbidden, NotFound } from '../web/errors';
 import { FieldErrors, FormInvalid } from '../web/form-errors';
+import { randomCode } from '../web/random';
 import type { LiveRoom } from './live/live-room';
 import type { LiveRooms } from './live/live-rooms';
 import { RoomError, type Person } from './live/room.model';
 import { roomLimits, validateNewRoom, type NewRoomInput } from './rooms.model';
 import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, isRemoved, listRoomsOfHost, markRoomEnded } from './rooms.repository';
 
-const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-const newRoomId = () => Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => alphabet[b % alphabet.length]).join('');
 
 export const personOf = (user: User): Person => ({ id: `u:${user.id}`, userId: user.id, handle: user.handle, name: user.display_name, avatar: user.avatar_file });
 export const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId}`, userId: null, handle: null, name: 'Anonymous listener', avatar: null });
@@ -36,7 +35,7 @@ export class RoomsService {
       throw new FormInvalid([{ field: 'form', key: 'room.alreadyLive', params: { url: `/r/${existing.id}` } }], 409);
     }
     const row = await insertLiveRoom(this.deps.db, {
-      id: newRoomId(),
+      id: randomCode(),
       host_id: host.id,
       title: room.title,
       topics: JSON.stringify(room.topics),

@@ -7,6 +7,7 @@ import type { InstanceSettings } from '../settings/settings.schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { PageContext } from '../../views/layout';
 import { csrfCookie, parseCookies, serializeCookie, sessionCookie } from './cookies';
+import { randomToken } from './random';
 
 export interface RequestContext extends PageContext {
   request: Request;
@@ -42,7 +43,7 @@ export class RequestContexts {
     const setCookies: string[] = [];
     let csrfToken = cookies[csrfCookie];
     if (!csrfToken || !/^[\w-]{20,100}$/.test(csrfToken)) {
-      csrfToken = newToken();
+      csrfToken = randomToken();
       setCookies.push(serializeCookie(csrfCookie, csrfToken, { secure: this.secureCookies }));
     }
     const lang = chooseLanguage({ preference: viewer?.language, acceptLanguage: request.headers.get('accept-language'), fallback: settings.defaultLanguage });
@@ -70,8 +71,6 @@ export class RequestContexts {
     return `${url.protocol}//${request.headers.get('host') ?? url.host}`;
   }
 }
-
-export const newToken = () => Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url');
 
 /** JSON clients say so in Accept; browsers and htmx get HTML. */
 export function wantsJson(request: Request): boolean {
