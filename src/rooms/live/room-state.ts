@@ -26,6 +26,8 @@ export interface RoomStateConfig {
 
 export class RoomState {
   readonly participants = new Map<string, Participant>();
+  /** Kept in step with every role change: counts are asked on each join and event (hot in big rooms). */
+  private readonly roleCounts: Record<Role, number> = { host: 0, cohost: 0, speaker: 0, listener: 0 };
   status: 'live' | 'ended' = 'live';
   endReason: EndReason | null = null;
   /** A co-host standing in while the host is disconnected or gone. */
@@ -42,9 +44,7 @@ export class RoomState {
   }
 
   count(role: Role): number {
-    let n = 0;
-    for (const p of this.participants.values()) if (p.role === role) n++;
-    return n;
+    return this.roleCounts[role];
   }
 
   listenerCount(): number {
@@ -114,6 +114,7 @@ export class RoomState {
       pendingInvite: null,
     };
     this.participants.set(person.id, participant);
+    this.roleCounts[participant.role]++;
     const events: RoomEvent[] = [{ type: 'participantJoined', participant: this.view(participant) }];
     events.push(...this.afterPresenceChange(now));
     return { participant, events, reconnected: false };
@@ -134,6 +135,7 @@ export class RoomState {
     const p = this.participants.get(id);
     if (!p) return [];
     this.participants.delete(id);
+    this.roleCounts[p.role]--;
     const events: RoomEvent[] = [];
     if (p.handRaisedAt !== null) events.push({ type: 'handLowered', id, reason: 'left' });
     events.push({ type: 'participantLeft', id, role: p.role });
@@ -306,6 +308,8 @@ export class RoomState {
   private setRole(p: Participant, role: Role, now: number): RoomEvent[] {
     const previous = p.role;
     p.role = role;
+    this.roleCounts[previous]--;
+    this.roleCounts[role]++;
     p.handRaisedAt = role === 'listener' ? p.handRaisedAt : null;
     if (role === 'listener') {
       p.muted = true;

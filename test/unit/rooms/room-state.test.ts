@@ -392,3 +392,21 @@ describe('reconnection', () => {
     expect(room.listenerCount()).toBe(0);
   });
 });
+
+describe('role counts', () => {
+  test('stay equal to a recount through joins, role changes, removals and departures', () => {
+    join(1);
+    makeCohost(2);
+    makeSpeaker(3);
+    join(4);
+    join(null, 'anon');
+    run('u:1', { type: 'moveToListeners', target: 'u:3' });
+    run('u:1', { type: 'remove', target: 'u:4' });
+    room.leave('u:2', now);
+    for (const role of ['host', 'cohost', 'speaker', 'listener'] as const) {
+      const recount = [...room.participants.values()].filter((p) => p.role === role).length;
+      expect(room.count(role), role).toBe(recount);
+    }
+    expect(room.listenerCount()).toBe(2);
+  });
+});
