@@ -107,7 +107,7 @@ export class RoomsService {
     const rooms = this.deps.live.all().filter((room) => room.state.status === 'live');
     if (!viewer) return rooms.sort((a, b) => b.state.listenerCount() - a.state.listenerCount());
     const hidden = await this.deps.social.blockersOf(viewer.id);
-    const followed = new Set((await this.deps.social.connections(viewer.id, 'following', 0, 10_000)).map((u) => u.id));
+    const followed = await this.deps.social.followees(viewer.id);
     return rooms
       .filter((room) => !hidden.has(room.room.host_id))
       .sort(

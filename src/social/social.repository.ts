@@ -22,6 +22,12 @@ export async function hasBlocked(db: Q, blockerId: number, blockedId: number) {
   return !!(await db.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId).executeTakeFirst());
 }
 
+/** Ids of the people `userId` follows. */
+export async function followeeIds(db: Q, userId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom('follows').select('followee_id').where('follower_id', '=', userId).execute();
+  return new Set(rows.map((r) => r.followee_id));
+}
+
 /** People following `userId` (direction 'followers') or followed by them ('following'), newest first. */
 export function listConnections(db: Q, userId: number, direction: 'followers' | 'following', limit: number, offset: number) {
   const [matchColumn, otherColumn] = direction === 'followers' ? (['followee_id', 'follower_id'] as const) : (['follower_id', 'followee_id'] as const);

@@ -4,7 +4,7 @@
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
 import { Forbidden, Invalid } from '../web/errors';
-import { followCounts, hasBlocked, isFollowing, listConnections } from './social.repository';
+import { followCounts, followeeIds, hasBlocked, isFollowing, listConnections } from './social.repository';
 
 export interface Relationship {
   following: boolean;
@@ -73,6 +73,11 @@ export class SocialService {
 
   counts(userId: number) {
     return followCounts(this.db, userId);
+  }
+
+  /** Whom `userId` follows, as ids (ordering rooms, no profile data needed). */
+  followees(userId: number): Promise<Set<number>> {
+    return followeeIds(this.db, userId);
   }
 
   connections(userId: number, direction: 'followers' | 'following', page = 0, pageSize = 50) {
