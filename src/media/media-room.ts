@@ -12,11 +12,13 @@ import { MediaWorkerPool } from './worker-pool';
 
 interface MediaPeer {
   id: string;
-  transports: Map<string, types.WebRtcTransport>;
+  transports: Map<string, types.WebRtcTransport | types.PlainTransport>;
   sendTransportId: string | null;
   producer: types.Producer | null;
   consumers: Map<string, types.Consumer>;
   rtpCapabilities: types.RtpCapabilities | null;
+  /** An RTP output has no client to acknowledge its consumers: they start resumed. */
+  autoResume?: boolean;
 }
 
 export interface TransportParams {
@@ -26,8 +28,17 @@ export interface TransportParams {
   dtlsParameters: types.DtlsParameters;
 }
 
+export interface RtpOutput {
+  id: string;
+  /** The key mediasoup encrypts with (absent without SRTP). */
+  srtpParameters?: types.SrtpParameters;
+}
+
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
+  /** Peers with a producer: joins look them up without scanning every listener. */
+  private readonly producing = new Set<MediaPeer>();
+  private outputs = 0;
   private readonly routers: RoomRouters;
   private audioLevels!: types.AudioLevelObserver;
   private activeSpeaker!: types.ActiveSpeakerObserver;
@@ -57,8 +68,8 @@ export class MediaRoom {
   }
 
   /** Where this room's listeners are: one row per router (for tests, health and admins). */
-  routerLoad(): { routerId: string; workerPid: number; consumers: number }[] {
-    return this.routers.all().map((router) => ({ routerId: router.id, workerPid: this.routers.workerOf(router).pid, consumers: this.consumersOn(router) }));
+  routerLoad(): { routerId: string; workerPid: number; listeners: number }[] {
+    return this.routers.all().map((router) => ({ routerId: router.id, workerPid: this.routers.workerOf(router).pid, listeners: this.routers.listenersOn(router) }));
   }
 
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
@@ -66,17 +77,21 @@ export class MediaRoom {
     if (direction === 'send') this.requireStage(peerId);
     const onStage = stageRoles.includes(this.live.state.get(peerId)?.role ?? 'listener');
     // Speakers (and their own listening) stay on the primary router, listeners go where there is room.
-    const router =
-      direction === 'send' || onStage
-        ? this.routers.primary
-        : await this.routers.forListener((r) => this.consumersOn(r), () => this.producerIds());
-    const transport = await router.createWebRtcTransport({
-      webRtcServer: MediaWorkerPool.webRtcServerOf(this.routers.workerOf(router)),
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      appData: { peerId, direction, router },
-    });
+    const placed = direction === 'recv' && !onStage;
+    const router = placed ? await this.routers.placeListener(() => this.producerIds()) : this.routers.primary;
+    const transport = await router
+      .createWebRtcTransport({
+        webRtcServer: MediaWorkerPool.webRtcServerOf(this.routers.workerOf(router)),
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        appData: { peerId, direction, router },
+      })
+      .catch((error) => {
+        if (placed) this.routers.release(router);
+        throw error;
+      });
+    if (placed) transport.observer.once('close', () => this.routers.release(router));
     peer.transports.set(transport.id, transport);
     if (direction === 'send') {
       this.closeSendSide(peer);
@@ -95,8 +110,9 @@ export class MediaRoom {
     const participant = this.requireStage(peerId);
     if (transportId !== peer.sendTransportId) throw new RoomError('invalidState', 'Produce on your send transport');
     peer.producer?.close();
-    const producer = await this.transport(peerId, transportId).produce({ kind: 'audio', rtpParameters, paused: participant.muted, appData: { peerId } });
+    const producer = await (this.transport(peerId, transportId) as types.WebRtcTransport).produce({ kind: 'audio', rtpParameters, paused: participant.muted, appData: { peerId } });
     peer.producer = producer;
+    this.producing.add(peer);
     // The room may have changed while we awaited (moved to listeners, left, muted or unmuted).
     const now = this.live.state.get(peerId);
     if (!now || !stageRoles.includes(now.role)) {
@@ -107,10 +123,13 @@ export class MediaRoom {
     await this.audioLevels.addProducer({ producerId: producer.id }).catch(() => {});
     await this.activeSpeaker.addProducer({ producerId: producer.id }).catch(() => {});
     producer.observer.once('close', () => {
-      if (peer.producer === producer) peer.producer = null;
+      if (peer.producer !== producer) return;
+      peer.producer = null;
+      this.producing.delete(peer);
     });
     await this.routers.pipeEverywhere(producer.id); // listeners on other workers hear it too
-    for (const other of this.peers.values()) if (other.id !== peerId && other.rtpCapabilities) await this.consume(other, producer);
+    const audience = [...this.peers.values()].filter((other) => other.id !== peerId && other.rtpCapabilities);
+    await Promise.all(audience.map((other) => this.consume(other, producer)));
     return producer.id;
   }
 
@@ -121,7 +140,38 @@ export class MediaRoom {
       throw new RoomError('invalidState', 'Your browser cannot receive Opus audio');
     }
     peer.rtpCapabilities = rtpCapabilities;
-    for (const other of this.peers.values()) if (other.producer && other.id !== peerId) await this.consume(peer, other.producer);
+    for (const other of [...this.producing]) if (other.producer && other.id !== peerId) await this.consume(peer, other.producer);
+  }
+
+  /**
+   * A copy of the room's audio sent as RTP (SRTP unless `srtp` is false) to `ip:port`, one stream
+   * per speaker, placed like a listener: for recorders and restreamers, and the benchmarks'
+   * cheap listeners. Close it with `closePeer(id)`; it also ends with the room.
+   */
+  async openRtpOutput(target: { ip: string; port: number; srtp?: boolean; listenIp?: string }): Promise<RtpOutput> {
+    const peer = this.peer(`rtp:${++this.outputs}`);
+    peer.autoResume = true;
+    const srtp = target.srtp ?? true;
+    const router = await this.routers.placeListener(() => this.producerIds());
+    try {
+      const transport = await router.createPlainTransport({
+        listenIp: target.listenIp ?? '127.0.0.1',
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: srtp,
+        srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+        appData: { peerId: peer.id, direction: 'recv', router },
+      });
+      transport.observer.once('close', () => this.routers.release(router));
+      peer.transports.set(transport.id, transport);
+      await transport.connect({ ip: target.ip, port: target.port, ...(srtp ? { srtpParameters: transport.srtpParameters } : {}) });
+      await this.ready(peer.id, router.rtpCapabilities);
+      return { id: peer.id, srtpParameters: transport.srtpParameters };
+    } catch (error) {
+      if (!peer.transports.size) this.routers.release(router);
+      this.closePeer(peer.id);
+      throw error;
+    }
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
@@ -142,14 +192,8 @@ export class MediaRoom {
     if (this.closed) return;
     this.closed = true;
     this.peers.clear();
+    this.producing.clear();
     this.routers.close();
-  }
-
-  /** How many listener streams this room's router carries (for load decisions). */
-  consumerCount(): number {
-    let n = 0;
-    for (const peer of this.peers.values()) n += peer.consumers.size;
-    return n;
   }
 
   private async consume(peer: MediaPeer, producer: types.Producer) {
@@ -158,7 +202,7 @@ export class MediaRoom {
     // On another router the piped producer has the same id.
     if (!recv || !router || !peer.rtpCapabilities || !router.canConsume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities })) return;
     try {
-      const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities, paused: true });
+      const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities, paused: !peer.autoResume });
       peer.consumers.set(consumer.id, consumer);
       consumer.observer.once('close', () => {
         peer.consumers.delete(consumer.id);
@@ -219,17 +263,8 @@ export class MediaRoom {
     this.activeSpeaker.on('dominantspeaker', ({ producer }) => this.live.broadcaster.toAll({ type: 'dominantSpeaker', id: producer.appData.peerId }));
   }
 
-  private consumersOn(router: types.Router): number {
-    let n = 0;
-    for (const peer of this.peers.values()) {
-      const recv = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
-      if (recv?.appData.router === router) n += peer.consumers.size || 1; // a new listener counts before consuming
-    }
-    return n;
-  }
-
   private producerIds(): string[] {
-    return [...this.peers.values()].flatMap((p) => (p.producer ? [p.producer.id] : []));
+    return [...this.producing].flatMap((p) => (p.producer ? [p.producer.id] : []));
   }
 
   /** Who is speaking, sent only when it changes. */
@@ -248,6 +283,7 @@ export class MediaRoom {
     this.log.warn('media worker of a room died; moving the room', { room: this.live.id });
     for (const peer of this.peers.values()) for (const t of peer.transports.values()) t.close();
     this.peers.clear();
+    this.producing.clear();
     this.routers.close();
     for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
       try {
@@ -277,7 +313,7 @@ export class MediaRoom {
     return peer;
   }
 
-  private transport(peerId: string, transportId: string): types.WebRtcTransport {
+  private transport(peerId: string, transportId: string): types.WebRtcTransport | types.PlainTransport {
     const transport = this.peer(peerId).transports.get(transportId);
     if (!transport) throw new RoomError('notFound', 'No such transport');
     return transport;

@@ -1,10 +1,10 @@
-// The routers of one room. Speakers produce on the primary router; listeners are placed on a
-// router with room for them. When every router has `listenerLimit` consumers, the room grows onto
-// another worker: a new router there receives every producer through pipeToRouter, and new
-// listeners go to it. So one large room can use every core.
+// The routers of one room. Speakers produce on the primary router; each listener is placed on a
+// router with room for them, on the least busy worker. When every router has `listenerLimit`
+// listeners, the room grows onto another worker: a new router there receives every producer
+// through pipeToRouter, and new listeners go to it. So one large room can use every core.
 import type { types } from 'mediasoup';
 import { opusCodec } from './media-codecs';
-import type { MediaWorkerPool } from './worker-pool';
+import { MediaWorkerPool } from './worker-pool';
 
 export class RoomRouters {
   primary!: types.Router;
@@ -12,6 +12,8 @@ export class RoomRouters {
   private growing: Promise<types.Router> | null = null;
   /** Producers already piped to each secondary: piping one twice is an error in mediasoup. */
   private readonly piped = new Map<types.Router, Set<string>>();
+  /** Listeners placed on each router, counted at placement so a join storm spreads at once. */
+  private readonly listeners = new Map<types.Router, number>();
 
   constructor(
     private readonly pool: MediaWorkerPool,
@@ -33,18 +35,37 @@ export class RoomRouters {
     return router.appData.worker as types.Worker;
   }
 
-  /** A router for one more listener: the first with room, else a new one on another worker. */
-  async forListener(consumersOn: (router: types.Router) => number, producerIds: () => string[]): Promise<types.Router> {
+  listenersOn(router: types.Router): number {
+    return this.listeners.get(router) ?? 0;
+  }
+
+  /**
+   * A router for one more listener: among the routers with room, the one on the least busy worker
+   * (other rooms count too); when all are full, a new one on a worker this room does not use yet.
+   * Call `release` when that listener's transport closes.
+   */
+  async placeListener(producerIds: () => string[]): Promise<types.Router> {
     const routers = this.all();
-    const withRoom = routers.find((router) => consumersOn(router) < this.listenerLimit);
-    if (withRoom) return withRoom;
-    // Another router on a worker that already has one would not add a core: share the least loaded.
-    const used = new Set(routers.map((r) => this.workerOf(r)));
-    if (this.growing || this.pool.liveWorkers().some((w) => !used.has(w))) {
-      this.growing ??= this.grow(producerIds).finally(() => (this.growing = null));
-      return this.growing;
+    const withRoom = routers.filter((router) => this.listenersOn(router) < this.listenerLimit);
+    let router: types.Router;
+    if (withRoom.length) {
+      router = withRoom.reduce((best, r) => (MediaWorkerPool.listenersOf(this.workerOf(r)) < MediaWorkerPool.listenersOf(this.workerOf(best)) ? r : best));
+    } else {
+      const used = new Set(routers.map((r) => this.workerOf(r)));
+      if (this.growing || this.pool.liveWorkers().some((w) => !used.has(w))) {
+        this.growing ??= this.grow(producerIds).finally(() => (this.growing = null));
+        router = await this.growing;
+      } else {
+        // Every worker already carries this room: a second router on one would not add a core.
+        router = routers.reduce((best, r) => (this.listenersOn(r) < this.listenersOn(best) ? r : best));
+      }
     }
-    return routers.reduce((best, r) => (consumersOn(r) < consumersOn(best) ? r : best));
+    this.count(router, +1);
+    return router;
+  }
+
+  release(router: types.Router) {
+    if (this.listeners.has(router)) this.count(router, -1);
   }
 
   /** A new producer on the primary reaches every other router of the room. */
@@ -54,8 +75,15 @@ export class RoomRouters {
 
   close() {
     for (const router of this.all()) router?.close();
+    for (const [router, n] of this.listeners) MediaWorkerPool.addListeners(this.workerOf(router), -n);
+    this.listeners.clear();
     this.secondaries.length = 0;
     this.piped.clear();
+  }
+
+  private count(router: types.Router, delta: number) {
+    this.listeners.set(router, this.listenersOn(router) + delta);
+    MediaWorkerPool.addListeners(this.workerOf(router), delta);
   }
 
   private async grow(producerIds: () => string[]): Promise<types.Router> {

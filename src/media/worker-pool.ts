@@ -60,10 +60,19 @@ export class MediaWorkerPool extends EventEmitter {
     return this.slots.flatMap((slot) => (slot.worker && !slot.worker.closed ? [slot.worker] : []));
   }
 
-  /** The live worker hosting the fewest routers, preferring workers not in `avoid`. */
+  /** Listeners placed on a worker by every room (forwarding cost grows with them). */
+  static listenersOf(worker: types.Worker): number {
+    return (worker.appData.listeners as number | undefined) ?? 0;
+  }
+
+  static addListeners(worker: types.Worker, delta: number) {
+    worker.appData.listeners = MediaWorkerPool.listenersOf(worker) + delta;
+  }
+
+  /** The live worker with the fewest listeners (then routers), preferring workers not in `avoid`. */
   leastLoadedWorker(avoid: ReadonlySet<types.Worker> = new Set()): types.Worker | undefined {
-    const load = (w: types.Worker) => (w.appData.routerCount as number) ?? 0;
-    const live = this.liveWorkers().sort((a, b) => load(a) - load(b));
+    const routers = (w: types.Worker) => (w.appData.routerCount as number) ?? 0;
+    const live = this.liveWorkers().sort((a, b) => MediaWorkerPool.listenersOf(a) - MediaWorkerPool.listenersOf(b) || routers(a) - routers(b));
     return live.find((w) => !avoid.has(w)) ?? live[0];
   }
 
@@ -115,7 +124,7 @@ export class MediaWorkerPool extends EventEmitter {
       logLevel: 'warn',
       rtcMinPort: this.options.rtcMinPort,
       rtcMaxPort: this.options.rtcMaxPort,
-      appData: { index: slot.index, routerCount: 0 },
+      appData: { index: slot.index, routerCount: 0, listeners: 0 },
     });
     if (this.closed) {
       worker.close();

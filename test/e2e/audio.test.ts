@@ -138,7 +138,7 @@ describe('one room over several workers', () => {
       const load = big.deps.media.get(roomId).routerLoad();
       expect(load.length).toBe(2);
       expect(new Set(load.map((r) => r.workerPid)).size).toBe(2); // two cores
-      expect(load[1]!.consumers).toBeGreaterThanOrEqual(2);
+      expect(load[1]!.listeners).toBeGreaterThanOrEqual(2);
       for (const l of listeners) await l.close();
     } finally {
       await speaker.close();
