@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run setup`.
+// The one entry point behind `npm start`, `npm test`, `npm run build`, `npm run bench` and `npm run setup`.
 // Plain Node (18+) so a machine with only Node/npm can bootstrap: it installs what is missing
 // (system packages via apt, npm dependencies, Bun from npm), builds the mediasoup worker once
 // (cached outside the clone), then hands over to Bun.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const [task = 'start', ...rest] = process.argv.slice(2);
-const tasks = ['setup', 'start', 'test', 'build'];
+const tasks = ['setup', 'start', 'test', 'build', 'bench'];
 if (!tasks.includes(task)) fail(`unknown task "${task}" (expected one of ${tasks.join(', ')})`);
 
 const say = (message) => process.stderr.write(`salon setup: ${message}\n`);
@@ -59,6 +59,7 @@ const commands = {
   start: [bun, ['src/main.ts', ...rest]],
   test: [bun, ['scripts/run-tests.ts', ...rest]],
   build: [bun, ['scripts/build-binary.ts', ...rest]],
+  bench: [bun, ['scripts/bench/run.ts', ...rest]],
 };
 if (!commands[task]) {
   say(`ready (media worker: ${workerBin})`);

@@ -54,7 +54,8 @@ export class RoomRouters {
       const used = new Set(routers.map((r) => this.workerOf(r)));
       if (this.growing || this.pool.liveWorkers().some((w) => !used.has(w))) {
         this.growing ??= this.grow(producerIds).finally(() => (this.growing = null));
-        router = await this.growing;
+        await this.growing;
+        return this.placeListener(producerIds); // everyone who waited is placed anew, not all on the new router
       } else {
         // Every worker already carries this room: a second router on one would not add a core.
         router = routers.reduce((best, r) => (this.listenersOn(r) < this.listenersOn(best) ? r : best));

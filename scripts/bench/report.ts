@@ -1,0 +1,59 @@
+// The benchmark's markdown summary: one table per scenario, and the targets with pass/fail.
+import type { BenchResults } from './run';
+import type { PlainStep } from './plain-ramp';
+
+const table = (head: string[], rows: (string | number | null)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => c ?? '–').join(' | ')} |`)].join('\n');
+
+/** Salon's cost per packet over the bare baseline at the same speakers and listeners. */
+export function overheadRatios(plain: PlainStep[]) {
+  return plain
+    .filter((row) => row.target === 'salon')
+    .flatMap((salon) => {
+      const bare = plain.find((b) => b.target === 'bare' && b.speakers === salon.speakers && b.listeners === salon.listeners && b.workers === salon.workers);
+      return bare ? [{ speakers: salon.speakers, listeners: salon.listeners, salon: salon.usPerPacket, bare: bare.usPerPacket, ratio: Math.round((salon.usPerPacket / bare.usPerPacket) * 100) / 100 }] : [];
+    });
+}
+
+/** The most listeners carried with loss ≤ 0.5% and delay p99 ≤ 50 ms. */
+export function capacity(rows: PlainStep[], speakers: number, workers: number, target: 'salon' | 'bare' = 'salon') {
+  const ok = rows.filter((r) => r.target === target && r.speakers === speakers && r.workers === workers && (r.lossMeanPercent ?? 100) <= 0.5 && (r.delayP99 ?? 1e9) <= 50 && r.missingStreams === 0);
+  return ok.length ? Math.max(...ok.map((r) => r.listeners)) : 0;
+}
+
+export function markdownReport(r: BenchResults): string {
+  const out: string[] = [`# Salon benchmark, ${r.startedAt}`, '', `${r.machine.cores} cores, Bun ${r.machine.bun}, ${r.machine.windowSeconds} s windows${r.machine.quick ? ' (quick run)' : ''}.`, ''];
+  const plainHead = ['target', 'workers', 'speakers', 'listeners', 'per worker', 'forwarded pkt/s', 'worker CPU %', 'µs/packet', 'sampled delivered %', 'loss mean %', 'loss max %', 'streams >0.5%', 'delay p50 ms', 'delay p99 ms', 'server CPU %', 'generators CPU %', 'WS msg/s', 'workers RSS MB', 'server RSS MB'];
+  const plainRow = (x: PlainStep) => [x.target, x.workers, x.speakers, x.listeners, x.listenersPerWorker.join('/'), x.forwardedPerSecond, x.workerCpu.join('/'), x.usPerPacket, x.sampledDeliveredPercent, x.lossMeanPercent, x.lossMaxPercent, x.streamsOverHalfPercent, x.delayP50, x.delayP99, x.serverCpu, x.generatorCpu, x.messagesPerSecond, x.workerRssMb, x.serverRssMb];
+  if (r.plain.length) {
+    out.push('## Forwarding: SRTP PlainTransport listeners', '', table(plainHead, r.plain.map(plainRow)), '');
+    const ratios = overheadRatios(r.plain);
+    if (ratios.length) out.push('### Salon vs bare mediasoup (worker µs per forwarded packet)', '', table(['speakers', 'listeners', 'salon', 'bare', 'ratio'], ratios.map((x) => [x.speakers, x.listeners, x.salon, x.bare, x.ratio])), '');
+    out.push(`Capacity (loss ≤ 0.5%, p99 ≤ 50 ms), 2 workers: 1 speaker ${capacity(r.plain, 1, 2)}, 3 speakers ${capacity(r.plain, 3, 2)}, 10 speakers ${capacity(r.plain, 10, 2)} listeners.`, '');
+  }
+  if (r.scaling.length) {
+    out.push('## One worker (for the 2-worker scaling factor)', '', table(plainHead, r.scaling.map(plainRow)), '');
+    const one = capacity(r.scaling, 1, 1);
+    const two = capacity(r.plain, 1, 2);
+    out.push(`Capacity with 1 speaker: 1 worker ${one}, 2 workers ${two} (${one ? (two / one).toFixed(2) : '–'}x).`, '');
+  }
+  const weriftHead = ['listeners', 'join/s', 'joined', 'hearing', 'stuck', 'errors', 'join p50 ms', 'join p95 ms', 'join p99 ms', 'median loss %', 'worst listener pkts', 'expected pkts', 'delay p50 ms', 'delay p99 ms', 'worker CPU %', 'server CPU %', 'WS msg/s', 'RSS KB/listener'];
+  const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.messagesPerSecond, x.rssPerListenerKb];
+  if (r.werift.length) out.push('## WebRTC listeners (werift), ramp', '', table(weriftHead, r.werift.map(weriftRow)), '');
+  if (r.storm.length) out.push('## Join storm (werift)', '', table(weriftHead, r.storm.map(weriftRow)), '');
+  if (r.signalling) {
+    const s = r.signalling;
+    const cost = (name: string, c: { publishes: number; frames: number; maxFramesPerSocket: number; cpuMs: number }) => [name, c.publishes, c.frames, c.maxFramesPerSocket, c.cpuMs];
+    out.push(
+      `## Signalling: ${s.sockets} listener sockets`,
+      '',
+      `Connected in ${s.connect.ms} ms (${s.connect.failed} failed); server RSS ${s.connect.rssBeforeMb} → ${s.connect.rssAfterMb} MB, ${s.connect.kbPerSocket} KB per socket.`,
+      '',
+      table(['event', 'server sends', 'frames received (all sockets)', 'max per socket', 'server CPU ms'], [cost('one join', s.join), cost('one hand raise', s.handRaise), cost('one reaction', s.reaction), cost(`${s.reactions} reactions in ${s.burst.sendMs} ms`, s.burst)]),
+      '',
+      `Burst: ${s.burst.cpuPercentOfCore}% of one core (idle ${s.burst.idleCpuPercentOfCore}%). All signalling targets met: ${s.pass.all ? 'yes' : 'no'}.`,
+      '',
+    );
+  }
+  return out.join('\n');
+}
