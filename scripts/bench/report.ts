@@ -15,6 +15,17 @@ export function overheadRatios(plain: PlainStep[]) {
     });
 }
 
+/** Total worker CPU over total packets, Salon's over the baseline's, on the steps both ran. */
+export function overallRatio(plain: PlainStep[]): number {
+  const paired = overheadRatios(plain);
+  const cost = (target: 'salon' | 'bare') => {
+    const rows = plain.filter((x) => x.target === target && paired.some((p) => p.speakers === x.speakers && p.listeners === x.listeners));
+    const packets = rows.reduce((n, x) => n + x.forwardedPerSecond, 0);
+    return rows.reduce((n, x) => n + x.usPerPacket * x.forwardedPerSecond, 0) / packets;
+  };
+  return Math.round((cost('salon') / cost('bare')) * 100) / 100;
+}
+
 /** The most listeners carried with loss ≤ 0.5% and delay p99 ≤ 50 ms. */
 export function capacity(rows: PlainStep[], speakers: number, workers: number, target: 'salon' | 'bare' = 'salon') {
   const ok = rows.filter((r) => r.target === target && r.speakers === speakers && r.workers === workers && (r.lossMeanPercent ?? 100) <= 0.5 && (r.delayP99 ?? 1e9) <= 50 && r.missingStreams === 0);
@@ -28,7 +39,10 @@ export function markdownReport(r: BenchResults): string {
   if (r.plain.length) {
     out.push('## Forwarding: SRTP PlainTransport listeners', '', table(plainHead, r.plain.map(plainRow)), '');
     const ratios = overheadRatios(r.plain);
-    if (ratios.length) out.push('### Salon vs bare mediasoup (worker µs per forwarded packet)', '', table(['speakers', 'listeners', 'salon', 'bare', 'ratio'], ratios.map((x) => [x.speakers, x.listeners, x.salon, x.bare, x.ratio])), '');
+    if (ratios.length) {
+      out.push('### Salon vs bare mediasoup (worker µs per forwarded packet)', '', table(['speakers', 'listeners', 'salon', 'bare', 'ratio'], ratios.map((x) => [x.speakers, x.listeners, x.salon, x.bare, x.ratio])), '');
+      out.push(`Over all steps (CPU over packets, both sides): ${overallRatio(r.plain)}x the bare baseline.`, '');
+    }
     out.push(`Capacity (loss ≤ 0.5%, p99 ≤ 50 ms), 2 workers: 1 speaker ${capacity(r.plain, 1, 2)}, 3 speakers ${capacity(r.plain, 3, 2)}, 10 speakers ${capacity(r.plain, 10, 2)} listeners.`, '');
   }
   if (r.scaling.length) {

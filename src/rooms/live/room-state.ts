@@ -26,8 +26,12 @@ export interface RoomStateConfig {
 
 export class RoomState {
   readonly participants = new Map<string, Participant>();
-  /** Kept in step with every role change: counts are asked on each join and event (hot in big rooms). */
-  private readonly roleCounts: Record<Role, number> = { host: 0, cohost: 0, speaker: 0, listener: 0 };
+  /**
+   * Participants by role, and those whose connection dropped, kept in step with every change: joins
+   * and events in a room of thousands ask for counts, the stage and the host without scanning everyone.
+   */
+  private readonly byRole: Record<Role, Set<Participant>> = { host: new Set(), cohost: new Set(), speaker: new Set(), listener: new Set() };
+  private readonly disconnected = new Set<Participant>();
   status: 'live' | 'ended' = 'live';
   endReason: EndReason | null = null;
   /** A co-host standing in while the host is disconnected or gone. */
@@ -44,7 +48,7 @@ export class RoomState {
   }
 
   count(role: Role): number {
-    return this.roleCounts[role];
+    return this.byRole[role].size;
   }
 
   listenerCount(): number {
@@ -52,8 +56,8 @@ export class RoomState {
   }
 
   stage(): Participant[] {
-    const order: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
-    return [...this.participants.values()].filter((p) => p.role !== 'listener').sort((a, b) => order[a.role] - order[b.role] || a.joinedAt - b.joinedAt);
+    const byJoin = (a: Participant, b: Participant) => a.joinedAt - b.joinedAt;
+    return stageRoles.flatMap((role) => [...this.byRole[role]].sort(byJoin));
   }
 
   /** Raised hands, first asked first. */
@@ -88,6 +92,7 @@ export class RoomState {
       const wasConnected = existing.connected;
       existing.connected = true;
       existing.disconnectedAt = null;
+      this.disconnected.delete(existing);
       Object.assign(existing, { name: person.name, avatar: person.avatar, handle: person.handle });
       if (!wasConnected && existing.role !== 'listener') {
         events.push({ type: 'connectionChanged', id: existing.id, connected: true });
@@ -114,7 +119,7 @@ export class RoomState {
       pendingInvite: null,
     };
     this.participants.set(person.id, participant);
-    this.roleCounts[participant.role]++;
+    this.byRole[participant.role].add(participant);
     const events: RoomEvent[] = [{ type: 'participantJoined', participant: this.view(participant) }];
     events.push(...this.afterPresenceChange(now));
     return { participant, events, reconnected: false };
@@ -126,6 +131,7 @@ export class RoomState {
     if (!p || !p.connected || this.status === 'ended') return [];
     p.connected = false;
     p.disconnectedAt = now;
+    this.disconnected.add(p);
     const events: RoomEvent[] = p.role === 'listener' ? [] : [{ type: 'connectionChanged', id, connected: false }];
     return [...events, ...this.afterPresenceChange(now)];
   }
@@ -135,7 +141,8 @@ export class RoomState {
     const p = this.participants.get(id);
     if (!p) return [];
     this.participants.delete(id);
-    this.roleCounts[p.role]--;
+    this.byRole[p.role].delete(p);
+    this.disconnected.delete(p);
     const events: RoomEvent[] = [];
     if (p.handRaisedAt !== null) events.push({ type: 'handLowered', id, reason: 'left' });
     events.push({ type: 'participantLeft', id, role: p.role });
@@ -147,8 +154,8 @@ export class RoomState {
   tick(now: number): RoomEvent[] {
     if (this.status === 'ended') return [];
     const events: RoomEvent[] = [];
-    for (const p of [...this.participants.values()]) {
-      if (!p.connected && p.disconnectedAt !== null && now - p.disconnectedAt >= this.config.limits.reconnectMs) events.push(...this.leave(p.id, now));
+    for (const p of [...this.disconnected]) {
+      if (p.disconnectedAt !== null && now - p.disconnectedAt >= this.config.limits.reconnectMs) events.push(...this.leave(p.id, now));
     }
     if (this.status === 'live' && this.hostlessSince !== null && now - this.hostlessSince >= this.config.limits.graceMs) {
       events.push(...this.end('noHost'));
@@ -308,8 +315,8 @@ export class RoomState {
   private setRole(p: Participant, role: Role, now: number): RoomEvent[] {
     const previous = p.role;
     p.role = role;
-    this.roleCounts[previous]--;
-    this.roleCounts[role]++;
+    this.byRole[previous].delete(p);
+    this.byRole[role].add(p);
     p.handRaisedAt = role === 'listener' ? p.handRaisedAt : null;
     if (role === 'listener') {
       p.muted = true;
@@ -354,13 +361,13 @@ export class RoomState {
   /** Recomputes the acting host and the hostless clock after anyone comes, goes or changes role. */
   private afterPresenceChange(now: number): RoomEvent[] {
     const events: RoomEvent[] = [];
-    const host = [...this.participants.values()].find((p) => p.role === 'host');
+    const [host] = this.byRole.host;
     const hostHere = !!host?.connected;
     const acting = this.actingHostId ? this.participants.get(this.actingHostId) : undefined;
     const actingValid = !!acting && acting.role === 'cohost' && acting.connected;
     let nextActing: string | null = null;
     if (!hostHere) {
-      nextActing = actingValid ? acting!.id : ([...this.participants.values()].find((p) => p.role === 'cohost' && p.connected)?.id ?? null);
+      nextActing = actingValid ? acting!.id : ([...this.byRole.cohost].find((p) => p.connected)?.id ?? null);
     }
     if (nextActing !== this.actingHostId) {
       this.actingHostId = nextActing;
