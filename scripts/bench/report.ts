@@ -51,8 +51,8 @@ export function markdownReport(r: BenchResults): string {
     const two = capacity(r.plain, 1, 2);
     out.push(`Capacity with 1 speaker: 1 worker ${one}, 2 workers ${two} (${one ? (two / one).toFixed(2) : '–'}x).`, '');
   }
-  const weriftHead = ['listeners', 'join/s', 'joined', 'hearing', 'stuck', 'errors', 'join p50 ms', 'join p95 ms', 'join p99 ms', 'median loss %', 'worst listener pkts', 'expected pkts', 'delay p50 ms', 'delay p99 ms', 'worker CPU %', 'server CPU %', 'WS msg/s', 'RSS KB/listener'];
-  const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.messagesPerSecond, x.rssPerListenerKb];
+  const weriftHead = ['listeners', 'join/s', 'joined', 'hearing', 'stuck', 'errors', 'join p50 ms', 'join p95 ms', 'join p99 ms', 'median loss %', 'worst listener pkts', 'expected pkts', 'delay p50 ms', 'delay p99 ms', 'worker CPU %', 'server CPU %', 'generators CPU %', 'WS msg/s', 'RSS KB/listener (server + workers)'];
+  const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.generatorCpu, x.messagesPerSecond, `${x.rssPerListenerKb} (${x.serverKbPerListener} + ${x.workersKbPerListener})`];
   if (r.werift.length) out.push('## WebRTC listeners (werift), ramp', '', table(weriftHead, r.werift.map(weriftRow)), '');
   if (r.storm.length) out.push('## Join storm (werift)', '', table(weriftHead, r.storm.map(weriftRow)), '');
   if (r.signalling) {

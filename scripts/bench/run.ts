@@ -103,7 +103,7 @@ async function weriftScenario(steps: number[], perSecond: number, into: WeriftSt
   const run = await salonWithSpeakers(2, 1);
   const crowd = await startChild('werift-crowd.ts');
   try {
-    into.push(...(await rampWerift(run.salon, run.roomId, 1, crowd, steps, perSecond, windowSeconds)));
+    into.push(...(await rampWerift(run.salon, run.roomId, 1, crowd, steps, perSecond, windowSeconds, [crowd.pid, run.speakerPid])));
   } finally {
     await crowd.call('closeAll').catch(() => {});
     crowd.stop();

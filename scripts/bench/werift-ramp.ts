@@ -26,6 +26,10 @@ export interface WeriftStep {
   serverCpu: number;
   messagesPerSecond: number;
   rssPerListenerKb: number;
+  serverKbPerListener: number;
+  workersKbPerListener: number;
+  /** The werift crowd and the speakers, % of one core: near 100% the crowd itself is the bottleneck. */
+  generatorCpu: number;
 }
 
 export async function rampWerift(
@@ -36,6 +40,7 @@ export async function rampWerift(
   steps: number[],
   joinPerSecond: number,
   windowSeconds: number,
+  generators: number[],
 ): Promise<WeriftStep[]> {
   const workers = () => salon.pool.liveWorkers();
   const live = salon.deps.live.get(roomId)!;
@@ -47,16 +52,18 @@ export async function rampWerift(
     const joined = await crowd.call('join', { baseUrl: salon.url, roomId, count: size - listeners, perSecond: joinPerSecond });
     listeners = size;
     await Bun.sleep(1000);
-    const before = await sample(workers(), live.broadcaster.messagesOut);
+    const before = await sample(workers(), live.broadcaster.messagesOut, generators);
     await crowd.call('begin');
     await Bun.sleep(windowSeconds * 1000);
     const heard = await crowd.call('end');
-    const after = await sample(workers(), live.broadcaster.messagesOut);
+    const after = await sample(workers(), live.broadcaster.messagesOut, generators);
     const window = between(before, after);
     const expectedPackets = Math.round(speakers * framesPerSecond * window.seconds);
     Bun.gc(true);
     const memory = await sample(workers());
-    const rssGrowthKb = memory.serverRssKb + sum(memory.workerRssKb) - empty.serverRssKb - sum(empty.workerRssKb);
+    const serverGrowthKb = memory.serverRssKb - empty.serverRssKb;
+    const workersGrowthKb = sum(memory.workerRssKb) - sum(empty.workerRssKb);
+    const perListener = (kb: number) => Math.round(kb / Math.max(1, heard.listeners));
     const row: WeriftStep = {
       listeners: heard.listeners,
       joinPerSecond,
@@ -76,12 +83,15 @@ export async function rampWerift(
       workerCpu: window.workerCpu,
       serverCpu: window.serverCpu,
       messagesPerSecond: window.messagesPerSecond,
-      rssPerListenerKb: Math.round(rssGrowthKb / Math.max(1, heard.listeners)),
+      rssPerListenerKb: perListener(serverGrowthKb + workersGrowthKb),
+      serverKbPerListener: perListener(serverGrowthKb),
+      workersKbPerListener: perListener(workersGrowthKb),
+      generatorCpu: window.generatorCpu,
     };
     rows.push(row);
     console.log(
       `  werift n${row.listeners} (+${joined.requested} at ${joinPerSecond}/s): joined ${row.joined}, hearing ${row.hearing}, errors ${row.errors}, join p50/p95 ${row.joinP50}/${row.joinP95} ms, ` +
-        `median loss ${row.lossMedianPercent}%, delay p99 ${row.delayP99} ms, cpu ${row.workerCpu.join('/')}% server ${row.serverCpu}%, ${row.rssPerListenerKb} KB/listener`,
+        `median loss ${row.lossMedianPercent}%, delay p99 ${row.delayP99} ms, cpu ${row.workerCpu.join('/')}% server ${row.serverCpu}% generators ${row.generatorCpu}%, ${row.rssPerListenerKb} KB/listener (server ${row.serverKbPerListener}, workers ${row.workersKbPerListener})`,
     );
     if (row.errors || row.stuck) break;
   }

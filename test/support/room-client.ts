@@ -6,6 +6,8 @@ export class RoomClient {
   readonly messages: any[] = [];
   closed: { code: number; reason: string } | null = null;
   closedHook: (() => void) | null = null;
+  /** Called with every message as it arrives (the werift helpers react to newConsumer at once). */
+  onMessage: ((message: any) => void) | null = null;
   private readonly socket: WebSocket;
   private waiters: (() => void)[] = [];
   readonly opened: Promise<void>;
@@ -19,7 +21,9 @@ export class RoomClient {
       this.socket.onerror = () => reject(new Error('WebSocket failed to open'));
     });
     this.socket.onmessage = (e) => {
-      this.messages.push(JSON.parse(String(e.data)));
+      const message = JSON.parse(String(e.data));
+      this.messages.push(message);
+      this.onMessage?.(message);
       this.wake();
     };
     this.socket.onclose = (e) => {

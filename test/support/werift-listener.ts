@@ -50,12 +50,9 @@ export async function joinWithWerift(baseUrl: string, roomId: string, options: L
     });
     await request({ type: 'resumeConsumer', consumerId: consumer.id });
   };
-  let seen = 0;
-  const poll = setInterval(() => {
-    for (const m of socket.messages.slice(seen)) if (m.type === 'newConsumer') void consumeAnnounced(m);
-    seen = socket.messages.length;
-  }, 20);
-  socket.closedHook = () => clearInterval(poll);
+  socket.onMessage = (m) => {
+    if (m.type === 'newConsumer') void consumeAnnounced(m);
+  };
   await request({ type: 'consumeReady', rtpCapabilities: device.recvRtpCapabilities });
   return listener;
 }
