@@ -41,7 +41,7 @@ export function markdownReport(r: BenchResults): string {
     const ratios = overheadRatios(r.plain);
     if (ratios.length) {
       out.push('### Salon vs bare mediasoup (worker µs per forwarded packet)', '', table(['speakers', 'listeners', 'salon', 'bare', 'ratio'], ratios.map((x) => [x.speakers, x.listeners, x.salon, x.bare, x.ratio])), '');
-      out.push(`Over all steps (CPU over packets, both sides): ${overallRatio(r.plain)}x the bare baseline.`, '');
+      out.push(`Over all steps (CPU over packets, both sides): ${overallRatio(r.plain).toFixed(2)}x the bare baseline.`, '');
     }
     out.push(`Capacity (loss ≤ 0.5%, p99 ≤ 50 ms), 2 workers: 1 speaker ${capacity(r.plain, 1, 2)}, 3 speakers ${capacity(r.plain, 3, 2)}, 10 speakers ${capacity(r.plain, 10, 2)} listeners.`, '');
   }
@@ -51,8 +51,8 @@ export function markdownReport(r: BenchResults): string {
     const two = capacity(r.plain, 1, 2);
     out.push(`Capacity with 1 speaker: 1 worker ${one}, 2 workers ${two} (${one ? (two / one).toFixed(2) : '–'}x).`, '');
   }
-  const weriftHead = ['listeners', 'join/s', 'joined', 'hearing', 'stuck', 'errors', 'join p50 ms', 'join p95 ms', 'join p99 ms', 'median loss %', 'worst listener pkts', 'expected pkts', 'delay p50 ms', 'delay p99 ms', 'worker CPU %', 'server CPU %', 'generators CPU %', 'WS msg/s', 'RSS KB/listener (server + workers)'];
-  const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.generatorCpu, x.messagesPerSecond, `${x.rssPerListenerKb} (${x.serverKbPerListener} + ${x.workersKbPerListener})`];
+  const weriftHead = ['listeners', 'join/s', 'joined', 'hearing', 'stuck', 'errors', 'join p50 ms', 'join p95 ms', 'join p99 ms', 'server / generators CPU % while joining', 'median loss %', 'worst listener pkts', 'expected pkts', 'delay p50 ms', 'delay p99 ms', 'worker CPU %', 'server CPU %', 'generators CPU %', 'WS msg/s', 'RSS KB/listener (server + workers)'];
+  const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, `${x.joinServerCpu} / ${x.joinGeneratorCpu}`, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.generatorCpu, x.messagesPerSecond, `${x.rssPerListenerKb} (${x.serverKbPerListener} + ${x.workersKbPerListener})`];
   if (r.werift.length) out.push('## WebRTC listeners (werift), ramp', '', table(weriftHead, r.werift.map(weriftRow)), '');
   if (r.storm.length) out.push('## Join storm (werift)', '', table(weriftHead, r.storm.map(weriftRow)), '');
   if (r.signalling) {

@@ -30,6 +30,9 @@ export interface WeriftStep {
   workersKbPerListener: number;
   /** The werift crowd and the speakers, % of one core: near 100% the crowd itself is the bottleneck. */
   generatorCpu: number;
+  /** While the step's listeners joined: server (Bun) CPU and the load generators', % of one core. */
+  joinServerCpu: number;
+  joinGeneratorCpu: number;
 }
 
 export async function rampWerift(
@@ -49,7 +52,9 @@ export async function rampWerift(
   const rows: WeriftStep[] = [];
   let listeners = 0;
   for (const size of steps) {
+    const joining = await sample(workers(), 0, generators);
     const joined = await crowd.call('join', { baseUrl: salon.url, roomId, count: size - listeners, perSecond: joinPerSecond });
+    const joinWindow = between(joining, await sample(workers(), 0, generators));
     listeners = size;
     await Bun.sleep(1000);
     const before = await sample(workers(), live.broadcaster.messagesOut, generators);
@@ -87,10 +92,12 @@ export async function rampWerift(
       serverKbPerListener: perListener(serverGrowthKb),
       workersKbPerListener: perListener(workersGrowthKb),
       generatorCpu: window.generatorCpu,
+      joinServerCpu: joinWindow.serverCpu,
+      joinGeneratorCpu: joinWindow.generatorCpu,
     };
     rows.push(row);
     console.log(
-      `  werift n${row.listeners} (+${joined.requested} at ${joinPerSecond}/s): joined ${row.joined}, hearing ${row.hearing}, errors ${row.errors}, join p50/p95 ${row.joinP50}/${row.joinP95} ms, ` +
+      `  werift n${row.listeners} (+${joined.requested} at ${joinPerSecond}/s): joined ${row.joined}, hearing ${row.hearing}, errors ${row.errors}, join p50/p95 ${row.joinP50}/${row.joinP95} ms (server ${row.joinServerCpu}%, generators ${row.joinGeneratorCpu}% while joining), ` +
         `median loss ${row.lossMedianPercent}%, delay p99 ${row.delayP99} ms, cpu ${row.workerCpu.join('/')}% server ${row.serverCpu}% generators ${row.generatorCpu}%, ${row.rssPerListenerKb} KB/listener (server ${row.serverKbPerListener}, workers ${row.workersKbPerListener})`,
     );
     if (row.errors || row.stuck) break;

@@ -107,7 +107,7 @@ export const configSchema = {
   rtcMinPort: integer(1024, 65535, 'Lowest port for other media sockets (inter-worker pipes, RTP outputs)', 40100),
   rtcMaxPort: integer(1024, 65535, 'Highest port for other media sockets', 40999),
   workers: integer(0, 256, 'mediasoup workers (media processes); 0 = one per CPU core', 0),
-  routerListenerLimit: integer(1, 100000, 'Listeners one media router carries before a room grows onto another worker', 1000),
+  routerListenerLimit: integer(1, 100000, 'Listener streams (listeners × speakers) one media router carries before a room grows onto another worker', 1000),
   workerHealthIntervalMs: integer(200, 600000, 'How often each media worker is health-checked (ms)', 5000),
   turnUrls: text('Comma-separated TURN server URLs given to browsers (e.g. turn:turn.example.org:3478)'),
   turnUsername: text('TURN user name'),

@@ -50,14 +50,14 @@ export class MediaRoom {
     readonly live: LiveRoom,
     pool: MediaWorkerPool,
     private readonly log: Logger,
-    listenerLimit: number,
+    streamLimit: number,
   ) {
-    this.routers = new RoomRouters(pool, listenerLimit, () => void this.recover());
+    this.routers = new RoomRouters(pool, streamLimit, () => void this.recover());
   }
 
-  /** `listenerLimit`: consumers one router carries before the room grows onto another worker. */
-  static async create(live: LiveRoom, pool: MediaWorkerPool, log: Logger, listenerLimit: number): Promise<MediaRoom> {
-    const room = new MediaRoom(live, pool, log, listenerLimit);
+  /** `streamLimit`: listener streams (listeners × speakers) one router carries before the room grows onto another worker. */
+  static async create(live: LiveRoom, pool: MediaWorkerPool, log: Logger, streamLimit: number): Promise<MediaRoom> {
+    const room = new MediaRoom(live, pool, log, streamLimit);
     await room.openRouter();
     live.eventObservers.add((event) => room.onRoomEvent(event));
     return room;

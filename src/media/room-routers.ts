@@ -1,7 +1,8 @@
 // The routers of one room. Speakers produce on the primary router; each listener is placed on a
-// router with room for them, on the least busy worker. When every router has `listenerLimit`
-// listeners, the room grows onto another worker: a new router there receives every producer
-// through pipeToRouter, and new listeners go to it. So one large room can use every core.
+// router with room for them, on the least busy worker. A router is full when its listener streams
+// (listeners × speakers: what the worker forwards) reach `streamLimit`; then the room grows onto
+// another worker: a new router there receives every producer through pipeToRouter, and new
+// listeners go to it. So one large room can use every core.
 import type { types } from 'mediasoup';
 import { opusCodec } from './media-codecs';
 import { MediaWorkerPool } from './worker-pool';
@@ -17,7 +18,7 @@ export class RoomRouters {
 
   constructor(
     private readonly pool: MediaWorkerPool,
-    private readonly listenerLimit: number,
+    private readonly streamLimit: number,
     private readonly onWorkerClose: () => void,
   ) {}
 
@@ -46,7 +47,8 @@ export class RoomRouters {
    */
   async placeListener(producerIds: () => string[]): Promise<types.Router> {
     const routers = this.all();
-    const withRoom = routers.filter((router) => this.listenersOn(router) < this.listenerLimit);
+    const streamsPerListener = Math.max(1, producerIds().length); // a muted speaker may unmute: count them all
+    const withRoom = routers.filter((router) => (this.listenersOn(router) + 1) * streamsPerListener <= this.streamLimit);
     let router: types.Router;
     if (withRoom.length) {
       router = withRoom.reduce((best, r) => (MediaWorkerPool.listenersOf(this.workerOf(r)) < MediaWorkerPool.listenersOf(this.workerOf(best)) ? r : best));
