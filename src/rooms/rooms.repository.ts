@@ -44,9 +44,5 @@ export const closeParticipation = (db: Q, id: number, topRole: string) =>
 export const insertRemoval = (db: Q, roomId: string, participantKey: string, removedBy: number | null) =>
   db.insertInto('room_removals').values({ room_id: roomId, participant_key: participantKey, removed_by: removedBy }).onConflict((oc) => oc.doNothing()).execute();
 
-export async function isRemoved(db: Q, roomId: string, participantKey: string) {
-  return !!(await db.selectFrom('room_removals').select('room_id').where('room_id', '=', roomId).where('participant_key', '=', participantKey).executeTakeFirst());
-}
-
 export const insertReport = (db: Q, report: { reporter_id: number; room_id: string | null; target_user_id: number | null; reason: string }) =>
   db.insertInto('reports').values(report).returningAll().executeTakeFirstOrThrow();

@@ -12,7 +12,7 @@ import type { LiveRoom } from './live/live-room';
 import type { LiveRooms } from './live/live-rooms';
 import { RoomError, type Person } from './live/room.model';
 import { roomLimits, validateNewRoom, type NewRoomInput } from './rooms.model';
-import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, isRemoved, listRoomsOfHost, markRoomEnded } from './rooms.repository';
+import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, listRoomsOfHost, markRoomEnded } from './rooms.repository';
 
 
 export const personOf = (user: User): Person => ({ id: `u:${user.id}`, userId: user.id, handle: user.handle, name: user.display_name, avatar: user.avatar_file });
@@ -76,7 +76,7 @@ export class RoomsService {
       if (!anonymousId) throw new RoomError('signInRequired', 'Open the room page first, or sign in');
       person = anonymousPerson(anonymousId);
     }
-    if (await isRemoved(this.deps.db, roomId, person.id)) throw new RoomError('removed', 'You were removed from this room');
+    if (live.removed.has(person.id)) throw new RoomError('removed', 'You were removed from this room');
     return { live, person };
   }
 

@@ -27,6 +27,11 @@ export class LiveRoom {
   readonly broadcaster: RoomBroadcaster;
   readonly history: RoomHistory;
   peakListeners = 0;
+  /**
+   * Who was removed, kept here for admission: no database read per join, and no window while the
+   * removal is still being written (rooms do not outlive the process, so memory is enough).
+   */
+  readonly removed = new Set<string>();
   private readonly ticker: Timer;
   private readonly now: () => number;
   /** Hooks for the media plane: role and mute changes drive producers and transports. */
@@ -149,6 +154,7 @@ export class LiveRoom {
           if (!this.state.isManager(event.id)) b.toPerson(event.id, event);
           break;
         case 'participantRemoved': {
+          this.removed.add(event.id);
           void this.history.removed(event.id, actorId ? (this.state.get(actorId)?.userId ?? null) : null);
           b.toManagers(event);
           b.toPerson(event.id, { type: 'removed' });
