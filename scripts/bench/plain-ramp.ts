@@ -108,8 +108,6 @@ export async function rampPlain(target: PlainTarget, sink: Child, generators: nu
   return rows;
 }
 
-export const expectedPerSecond = (listeners: number, speakers: number) => listeners * speakers * framesPerSecond;
-
 /** A Salon room (speakers already on stage) as a plain-listener target. */
 export function salonTarget(salon: TestSalon, roomId: string, speakers: number): PlainTarget {
   const media = salon.deps.media.get(roomId);

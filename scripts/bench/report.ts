@@ -1,6 +1,7 @@
 // The benchmark's markdown summary: one table per scenario, and the targets with pass/fail.
 import type { BenchResults } from './run';
 import type { PlainStep } from './plain-ramp';
+import { signallingTable } from './signalling';
 
 const table = (head: string[], rows: (string | number | null)[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => c ?? '–').join(' | ')} |`)].join('\n');
@@ -55,19 +56,6 @@ export function markdownReport(r: BenchResults): string {
   const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, `${x.joinServerCpu} / ${x.joinGeneratorCpu}`, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.generatorCpu, x.messagesPerSecond, `${x.rssPerListenerKb} (${x.serverKbPerListener} + ${x.workersKbPerListener})`];
   if (r.werift.length) out.push('## WebRTC listeners (werift), ramp', '', table(weriftHead, r.werift.map(weriftRow)), '');
   if (r.storm.length) out.push('## Join storm (werift)', '', table(weriftHead, r.storm.map(weriftRow)), '');
-  if (r.signalling) {
-    const s = r.signalling;
-    const cost = (name: string, c: { publishes: number; frames: number; maxFramesPerSocket: number; cpuMs: number }) => [name, c.publishes, c.frames, c.maxFramesPerSocket, c.cpuMs];
-    out.push(
-      `## Signalling: ${s.sockets} listener sockets`,
-      '',
-      `Connected in ${s.connect.ms} ms (${s.connect.failed} failed); server RSS ${s.connect.rssBeforeMb} → ${s.connect.rssAfterMb} MB, ${s.connect.kbPerSocket} KB per socket.`,
-      '',
-      table(['event', 'server sends', 'frames received (all sockets)', 'max per socket', 'server CPU ms'], [cost('one join', s.join), cost('one hand raise', s.handRaise), cost('one reaction', s.reaction), cost(`${s.reactions} reactions in ${s.burst.sendMs} ms`, s.burst)]),
-      '',
-      `Burst: ${s.burst.cpuPercentOfCore}% of one core (idle ${s.burst.idleCpuPercentOfCore}%). All signalling targets met: ${s.pass.all ? 'yes' : 'no'}.`,
-      '',
-    );
-  }
+  if (r.signalling) out.push('## Signalling', '', signallingTable(r.signalling), '');
   return out.join('\n');
 }

@@ -77,21 +77,15 @@ export class MediaRoom {
     if (direction === 'send') this.requireStage(peerId);
     const onStage = stageRoles.includes(this.live.state.get(peerId)?.role ?? 'listener');
     // Speakers (and their own listening) stay on the primary router, listeners go where there is room.
-    const placed = direction === 'recv' && !onStage;
-    const router = placed ? await this.routers.placeListener(() => this.producerIds()) : this.routers.primary;
-    const transport = await router
-      .createWebRtcTransport({
+    const open = (router: types.Router) =>
+      router.createWebRtcTransport({
         webRtcServer: MediaWorkerPool.webRtcServerOf(this.routers.workerOf(router)),
         enableUdp: true,
         enableTcp: true,
         preferUdp: true,
         appData: { peerId, direction, router },
-      })
-      .catch((error) => {
-        if (placed) this.routers.release(router);
-        throw error;
       });
-    if (placed) transport.observer.once('close', () => this.routers.release(router));
+    const transport = direction === 'recv' && !onStage ? await this.listenerTransport(open) : await open(this.routers.primary);
     peer.transports.set(transport.id, transport);
     if (direction === 'send') {
       this.closeSendSide(peer);
@@ -152,26 +146,36 @@ export class MediaRoom {
     const peer = this.peer(`rtp:${++this.outputs}`);
     peer.autoResume = true;
     const srtp = target.srtp ?? true;
-    const router = await this.routers.placeListener(() => this.producerIds());
     try {
-      const transport = await router.createPlainTransport({
-        listenIp: target.listenIp ?? '127.0.0.1',
-        rtcpMux: true,
-        comedia: false,
-        enableSrtp: srtp,
-        srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-        appData: { peerId: peer.id, direction: 'recv', router },
-      });
-      transport.observer.once('close', () => this.routers.release(router));
+      const transport = await this.listenerTransport((router) =>
+        router.createPlainTransport({
+          listenIp: target.listenIp ?? '127.0.0.1',
+          rtcpMux: true,
+          comedia: false,
+          enableSrtp: srtp,
+          srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+          appData: { peerId: peer.id, direction: 'recv', router },
+        }),
+      );
       peer.transports.set(transport.id, transport);
       await transport.connect({ ip: target.ip, port: target.port, ...(srtp ? { srtpParameters: transport.srtpParameters } : {}) });
-      await this.ready(peer.id, router.rtpCapabilities);
+      await this.ready(peer.id, (transport.appData.router as types.Router).rtpCapabilities);
       return { id: peer.id, srtpParameters: transport.srtpParameters };
     } catch (error) {
-      if (!peer.transports.size) this.routers.release(router);
-      this.closePeer(peer.id);
+      this.closePeer(peer.id); // closing its transport releases its place
       throw error;
     }
+  }
+
+  /** A listener's transport on the router placed for them; the place is freed when it closes or fails to open. */
+  private async listenerTransport<T extends types.Transport>(open: (router: types.Router) => Promise<T>): Promise<T> {
+    const router = await this.routers.placeListener(() => this.producerIds());
+    const transport = await open(router).catch((error) => {
+      this.routers.release(router);
+      throw error;
+    });
+    transport.observer.once('close', () => this.routers.release(router));
+    return transport;
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
