@@ -2,7 +2,7 @@
 // Validated once, then frozen; an invalid value stops start-up with a message naming the key.
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { configSchema, envName, flagName, type ConfigName, type SalonConfig } from './config.schema';
+import { configSchema, envName, flagName, removedConfigKeys, type ConfigName, type SalonConfig } from './config.schema';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -26,23 +26,36 @@ export function loadConfig(sources: ConfigSources = {}): SalonConfig {
   const file = sources.configFile ?? env.SALON_CONFIG;
   if (file) {
     for (const [key, raw] of Object.entries(readConfigFile(file))) {
+      if (Object.hasOwn(removedConfigKeys, key)) {
+        rejectRemoved(key, raw, `config file ${file}`);
+        continue;
+      }
       if (!(key in configSchema)) {
         throw new ConfigError(`Unknown key "${key}" in ${file}. Known keys: ${names.join(', ')}`);
       }
       values[key] = parseValue(key as ConfigName, raw, `config file ${file}`);
     }
   }
+  for (const key of Object.keys(removedConfigKeys)) rejectRemoved(key, env[envName(key)], `environment ${envName(key)}`);
   for (const key of names) {
     const raw = env[envName(key)];
     if (raw !== undefined) values[key] = parseValue(key, raw, `environment ${envName(key)}`);
   }
   for (const [key, raw] of Object.entries(sources.flags ?? {})) {
-    values[key] = parseValue(key as ConfigName, raw, `flag ${flagName(key)}`);
+    if (Object.hasOwn(removedConfigKeys, key)) rejectRemoved(key, raw, `flag ${flagName(key)}`);
+    else values[key] = parseValue(key as ConfigName, raw, `flag ${flagName(key)}`);
   }
 
   if ((values.rtcMinPort as number) > (values.rtcMaxPort as number)) {
     throw new ConfigError(
       `Invalid config: rtcMinPort (${values.rtcMinPort}) must not be greater than rtcMaxPort (${values.rtcMaxPort})`,
+    );
+  }
+  const turnUrls = (values.turnUrls as string).split(',').filter((url) => /^turns?:/i.test(url));
+  if (turnUrls.length > 0 && values.turnSecret === '') {
+    throw new ConfigError(
+      `Invalid config: turnUrls has TURN URLs (${turnUrls.join(', ')}) but turnSecret is empty: ` +
+        "set turnSecret to the static-auth-secret of the TURN server (coturn's use-auth-secret), or list only stun: URLs",
     );
   }
   if (values.workers === 0) values.workers = availableParallelism();
@@ -57,6 +70,17 @@ function parseValue(key: ConfigName, raw: unknown, origin: string) {
     throw new ConfigError(`Invalid config: ${key} = ${shown} (from ${origin}): expected ${spec.expected}`);
   }
   return parsed;
+}
+
+/** The start-up error for a removed setting (see removedConfigKeys); the value is never echoed. */
+export function removedSettingError(key: string, origin: string): ConfigError {
+  return new ConfigError(`Invalid config: ${key} (from ${origin}) is no longer supported. ${removedConfigKeys[key]}.`);
+}
+
+/** A removed setting given a value stops start-up with advice; an empty value changes nothing and passes. */
+function rejectRemoved(key: string, raw: unknown, origin: string) {
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return;
+  throw removedSettingError(key, origin);
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

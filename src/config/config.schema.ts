@@ -91,6 +91,18 @@ const oneOf = <V extends string>(values: readonly V[], description: string, fall
   parse: (raw) => (typeof raw === 'string' && (values as readonly string[]).includes(raw.trim()) ? raw.trim() : undefined),
 });
 
+/** Comma-separated `stun:`, `turn:` or `turns:` URLs (RFC 7064/7065), normalised to `a,b`; empty = none. */
+const iceUrls = (description: string): ConfigKey<string> => ({
+  description,
+  expected: 'comma-separated stun:, turn: or turns: URLs (e.g. turn:turn.example.org:3478?transport=udp), or empty',
+  default: '',
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const urls = raw.split(',').map((url) => url.trim()).filter(Boolean);
+    return urls.every((url) => /^(stun|turns?):[^\s,/@?]+$/i.test(url.replace(/\?transport=(udp|tcp)$/i, ''))) ? urls.join(',') : undefined;
+  },
+});
+
 export const configSchema = {
   host: hostName('Address the HTTP server listens on', '0.0.0.0'),
   port: integer(0, 65535, 'HTTP port (0 picks a free port)', 8080),
@@ -109,9 +121,13 @@ export const configSchema = {
   workers: integer(0, 256, 'mediasoup workers (media processes); 0 = one per CPU core', 0),
   routerListenerLimit: integer(1, 100000, 'Listener streams (listeners × speakers) one media router carries before a room grows onto another worker', 1000),
   workerHealthIntervalMs: integer(200, 600000, 'How often each media worker is health-checked (ms)', 5000),
-  turnUrls: text('Comma-separated TURN server URLs given to browsers (e.g. turn:turn.example.org:3478)'),
-  turnUsername: text('TURN user name'),
-  turnCredential: text('TURN password', '', { secret: true }),
+  turnUrls: iceUrls('Comma-separated TURN (and STUN) server URLs given to browsers (e.g. turn:turn.example.org:3478?transport=udp)'),
+  turnSecret: text(
+    "Shared secret of the TURN server (coturn's use-auth-secret + static-auth-secret): each participant gets its own expiring TURN username and password; required when turnUrls has turn: or turns: URLs",
+    '',
+    { secret: true },
+  ),
+  turnCredentialTtlSeconds: integer(300, 604800, 'How long the TURN credentials handed to a participant stay valid (seconds)', 86400),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, 'Log verbosity', 'info'),
 } satisfies Record<string, ConfigKey>;
 
@@ -119,7 +135,31 @@ export type ConfigName = keyof typeof configSchema;
 
 export type SalonConfig = Readonly<{
   [K in ConfigName]: (typeof configSchema)[K]['default'];
-}>;
+}> &
+  RemovedTurnSettings;
+
+/**
+ * Transitional: keeps the old iceServers() in src/realtime compiling until it calls iceServersFor()
+ * (src/media/turn-credentials.ts). These settings were removed and are never set; delete this type then.
+ */
+type RemovedTurnSettings = {
+  /** @deprecated removed: use turnSecret and iceServersFor() */
+  readonly turnUsername?: undefined;
+  /** @deprecated removed: use turnSecret and iceServersFor() */
+  readonly turnCredential?: undefined;
+};
+
+const useTurnSecret =
+  "Salon now gives each participant its own expiring TURN credentials: remove turnUsername and turnCredential, configure the TURN server with coturn's use-auth-secret and static-auth-secret=<secret>, and set turnSecret to the same secret";
+
+/**
+ * Settings that no longer exist but that an older deployment may still set (file, environment or flag),
+ * with the advice to give. Setting one to a non-empty value stops start-up instead of being silently ignored.
+ */
+export const removedConfigKeys: Readonly<Record<string, string>> = {
+  turnUsername: useTurnSecret,
+  turnCredential: useTurnSecret,
+};
 
 /** `rtcAnnouncedIp` → `SALON_RTC_ANNOUNCED_IP` */
 export const envName = (key: string) => 'SALON_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();

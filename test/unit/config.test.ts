@@ -81,8 +81,8 @@ describe('config validation names the key and the expected form', () => {
   }
 
   test('a secret value is never echoed in an error', () => {
-    const file = configFile('c.json', JSON.stringify({ turnCredential: 12345 }));
-    expect(() => loadConfig({ configFile: file })).toThrow(/turnCredential = \[redacted\]/);
+    const file = configFile('c.json', JSON.stringify({ turnSecret: 12345 }));
+    expect(() => loadConfig({ configFile: file })).toThrow(/turnSecret = \[redacted\]/);
   });
 });
 
@@ -105,10 +105,73 @@ describe('command line', () => {
 
 describe('config dump', () => {
   test('redacts secrets and shows everything else', () => {
-    const dump = JSON.parse(dumpConfig(loadConfig({ env: { SALON_TURN_CREDENTIAL: 'hunter2', SALON_PORT: '8181' } })));
-    expect(dump.turnCredential).toBe('[redacted]');
+    const dump = JSON.parse(dumpConfig(loadConfig({ env: { SALON_TURN_SECRET: 'hunter2', SALON_PORT: '8181' } })));
+    expect(dump.turnSecret).toBe('[redacted]');
     expect(dump.port).toBe(8181);
     expect(JSON.stringify(dump)).not.toContain('hunter2');
+  });
+});
+
+describe('TURN settings', () => {
+  const turn = { SALON_TURN_URLS: 'turn:turn.example.org:3478?transport=udp', SALON_TURN_SECRET: 'hunter2' };
+
+  test('defaults: no TURN server, credentials valid a day', () => {
+    const config = loadConfig({ env: {} });
+    expect(config).toMatchObject({ turnUrls: '', turnSecret: '', turnCredentialTtlSeconds: 86400 });
+  });
+
+  test('URLs, secret and TTL from env and flags; URLs are normalised', () => {
+    const config = loadConfig({
+      env: { ...turn, SALON_TURN_URLS: ' stun:stun.example.org , turns:[2001:db8::1]:5349,turn:10.0.0.1?transport=tcp ' },
+      flags: { turnCredentialTtlSeconds: '3600' },
+    });
+    expect(config.turnUrls).toBe('stun:stun.example.org,turns:[2001:db8::1]:5349,turn:10.0.0.1?transport=tcp');
+    expect(config.turnSecret).toBe('hunter2');
+    expect(config.turnCredentialTtlSeconds).toBe(3600);
+    expect(envName('turnCredentialTtlSeconds')).toBe('SALON_TURN_CREDENTIAL_TTL_SECONDS');
+    expect(flagName('turnSecret')).toBe('--turn-secret');
+  });
+
+  const invalid: [string, Record<string, string>, RegExp][] = [
+    ['a URL without a stun:/turn:/turns: scheme', { ...turn, SALON_TURN_URLS: 'https://turn.example.org' }, /turnUrls = "https:\/\/turn.example.org" .*expected comma-separated stun:, turn: or turns: URLs/],
+    ['a URL with credentials in it', { ...turn, SALON_TURN_URLS: 'turn:user@turn.example.org' }, /turnUrls .*expected comma-separated/],
+    ['a TTL under 5 minutes', { ...turn, SALON_TURN_CREDENTIAL_TTL_SECONDS: '10' }, /turnCredentialTtlSeconds = "10" .*expected an integer from 300 to 604800/],
+    ['a TTL over a week', { ...turn, SALON_TURN_CREDENTIAL_TTL_SECONDS: '604801' }, /turnCredentialTtlSeconds/],
+    ['turn: URLs without a secret', { SALON_TURN_URLS: 'turn:turn.example.org' }, /turnUrls has TURN URLs \(turn:turn.example.org\) but turnSecret is empty: set turnSecret to the static-auth-secret of the TURN server \(coturn's use-auth-secret\)/],
+  ];
+  for (const [name, env, message] of invalid) {
+    test(`refused: ${name}`, () => {
+      expect(() => loadConfig({ env })).toThrow(ConfigError);
+      expect(() => loadConfig({ env })).toThrow(message);
+    });
+  }
+
+  test('stun: URLs alone need no secret', () => {
+    expect(loadConfig({ env: { SALON_TURN_URLS: 'stun:stun.example.org:3478' } }).turnUrls).toBe('stun:stun.example.org:3478');
+  });
+
+  test('the removed turnUsername/turnCredential stop start-up with advice, wherever they are set, without echoing them', () => {
+    const advice = /is no longer supported\. .*coturn's use-auth-secret .*set turnSecret/;
+    const cases: [() => unknown, RegExp][] = [
+      [() => loadConfig({ env: { ...turn, SALON_TURN_USERNAME: 'salon' } }), /Invalid config: turnUsername \(from environment SALON_TURN_USERNAME\) is no longer supported/],
+      [() => loadConfig({ env: { ...turn, SALON_TURN_CREDENTIAL: 'hunter3' } }), /Invalid config: turnCredential \(from environment SALON_TURN_CREDENTIAL\)/],
+      [() => loadConfig({ env: turn, configFile: configFile('old.json', JSON.stringify({ turnCredential: 'hunter3' })) }), /turnCredential \(from config file .*old\.json\)/],
+      [() => loadConfig({ env: turn, configFile: configFile('old.toml', 'turnUsername = "salon"\n') }), /turnUsername \(from config file .*old\.toml\)/],
+      [() => loadConfig({ env: turn, flags: { turnUsername: 'salon' } as never }), /turnUsername \(from flag --turn-username\)/],
+    ];
+    for (const [load, origin] of cases) {
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(origin);
+      expect(load).toThrow(advice);
+      expect(load).not.toThrow(/hunter3/);
+    }
+  });
+
+  test('a removed setting left empty changes nothing and passes', () => {
+    const config = loadConfig({ env: { ...turn, SALON_TURN_USERNAME: '', SALON_TURN_CREDENTIAL: ' ' } });
+    expect(config.turnSecret).toBe('hunter2');
+    expect(Object.keys(config)).not.toContain('turnUsername');
+    expect(dumpConfig(config)).not.toContain('turnCredential"');
   });
 });
 
