@@ -19,15 +19,24 @@ function fail(message) {
   process.stderr.write(`salon setup: ${message}\n`);
   process.exit(1);
 }
-function run(command, args, options = {}) {
+// `step` names the set-up step and what to try when it fails; the command's own output says why.
+function run(step, command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...options });
-  if (result.error) fail(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+  const what = `${step.name} failed: ${command} ${args.map((a) => a.replace(root + '/', '')).join(' ')}`;
+  if (result.error) fail(`${what} could not start (${result.error.message}). ${step.hint}`);
+  if (result.status !== 0) fail(`${what} exited with ${result.status ?? result.signal}; see its message above. ${step.hint}`);
   return result;
 }
+const retry = 'Then run `npm run setup` again.';
+const steps = {
+  system: { name: 'system packages', hint: `Fix what it reports (it needs apt, and root or sudo). ${retry}` },
+  npm: { name: 'npm install', hint: `Check your network or npm registry settings (npm config get registry). ${retry}` },
+  worker: { name: 'media worker build', hint: `Check the build log above; \`bash scripts/build-media-worker.sh\` reruns it alone. ${retry}` },
+  client: { name: 'client bundle', hint: 'Check the error above; `node_modules/.bin/bun scripts/build-client.ts` reruns it alone.' },
+};
 
 // 1. System packages (skipped in a second when all are present).
-run('bash', [join(root, 'scripts/install-system-deps.sh'), 'build', ...(task === 'test' ? ['test'] : [])]);
+run(steps.system, 'bash', [join(root, 'scripts/install-system-deps.sh'), 'build', ...(task === 'test' ? ['test'] : [])]);
 
 // 2. npm dependencies, reinstalled only when package.json or the lockfile changed.
 const stampFile = join(root, 'node_modules/.salon-install-stamp');
@@ -38,19 +47,19 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp || !exis
   say('installing npm dependencies');
   // mediasoup's own postinstall would download a worker from the internet: we build ours below.
   const env = { ...process.env, MEDIASOUP_WORKER_BIN: 'built-by-scripts/build-media-worker.sh' };
-  run('npm', [existsSync(lockFile) ? 'ci' : 'install', '--no-audit', '--no-fund'], { env });
+  run(steps.npm, 'npm', [existsSync(lockFile) ? 'ci' : 'install', '--no-audit', '--no-fund'], { env });
   writeFileSync(stampFile, stamp);
 }
 
 // 3. The mediasoup worker: built once per mediasoup version and build inputs, cached outside the clone.
-const built = run('bash', [join(root, 'scripts/build-media-worker.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const built = run(steps.worker, 'bash', [join(root, 'scripts/build-media-worker.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const workerBin = built.stdout.toString().trim().split('\n').pop();
-if (!workerBin || !existsSync(workerBin)) fail('the media worker build did not produce an executable');
+if (!workerBin || !existsSync(workerBin)) fail(`media worker build failed: no executable at "${workerBin}". ${steps.worker.hint}`);
 
 // 4. The browser client bundle (static/build/), embedded by the server. Not for `setup`, which
 // the Dockerfile runs before the sources are copied in.
 const bun = join(root, 'node_modules/.bin/bun');
-if (task !== 'setup') run(bun, [join(root, 'scripts/build-client.ts')]);
+if (task !== 'setup') run(steps.client, bun, [join(root, 'scripts/build-client.ts')]);
 
 // 5. Hand over to Bun.
 const env = { ...process.env, MEDIASOUP_WORKER_BIN: workerBin };
