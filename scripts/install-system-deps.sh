@@ -44,7 +44,7 @@ done
 
 build_packages=(build-essential pkg-config ninja-build python3 dpkg-dev
   libabsl-dev libuv1-dev libssl-dev libusrsctp-dev nlohmann-json3-dev)
-test_packages=(chromium sox ffmpeg espeak-ng)
+test_packages=(chromium sox ffmpeg espeak-ng coturn)
 
 [ -r "$OS_RELEASE" ] || die "cannot read $OS_RELEASE to tell which system this is; the automatic set-up supports Debian 12 and Ubuntu 24.04"
 eval "$(. "$OS_RELEASE"; printf 'os_id=%q os_like=%q os_codename=%q ubuntu_codename=%q\n' \

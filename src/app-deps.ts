@@ -17,6 +17,7 @@ import type { RequestContexts } from './web/request-context';
 import type { LiveRooms } from './rooms/live/live-rooms';
 import type { RoomsService } from './rooms/rooms.service';
 import type { MediaRooms } from './media/media-rooms';
+import type { AnonymousListeners } from './rooms/anonymous-listener';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -35,6 +36,7 @@ export interface AppDeps {
   limiter: RateLimiter;
   contexts: RequestContexts;
   live: LiveRooms;
+  anonymous: AnonymousListeners;
   rooms: RoomsService;
   media: MediaRooms;
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from './app-deps';
 import { authRoutes } from './accounts/auth.routes';
 import { sessionsRoutes } from './accounts/sessions.routes';
 import { adminRoutes } from './admin/admin.routes';
+import { adminRoomsRoutes } from './admin/admin-rooms.routes';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { invitesRoutes } from './invites/invites.routes';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
     .use(sessionsRoutes(deps))
     .use(invitesRoutes(deps))
     .use(adminRoutes(deps))
+    .use(adminRoomsRoutes(deps))
     .use(roomRoutes(deps))
     .use(roomSocketRoutes(deps));
 }

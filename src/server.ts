@@ -8,6 +8,7 @@ import { announcedIp } from './media/announced-ip';
 import { loadMediasoup } from './media/mediasoup-loader';
 import { MediaWorkerPool } from './media/worker-pool';
 import { createApp, type AppDeps } from './app';
+import { roomFrameLimitBytes } from './realtime/room-connections';
 import { createServices } from './services';
 import { endOrphanedRooms } from './rooms/rooms.repository';
 
@@ -39,7 +40,8 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   log.info('media workers ready', { count: config.workers, announcedIp: announcedIp(config), bin: workerBin });
 
   const deps = await createServices({ config, db, pool, log });
-  const app = createApp(deps).listen({ hostname: config.host, port: config.port });
+  // Room socket frames over the limit are refused by Bun before any parsing (the socket closes, code 1009).
+  const app = createApp(deps).listen({ hostname: config.host, port: config.port, websocket: { maxPayloadLength: roomFrameLimitBytes } });
   const server = app.server!;
   deps.live.setPublisher({ publish: (topic, data) => void server.publish(topic, data) });
   const port = server.port!;

@@ -1,4 +1,5 @@
 // The composition root: builds every service once, in dependency order.
+import { AccountEvents } from './accounts/account-events';
 import { HostingService } from './accounts/hosting.service';
 import { LoginService } from './accounts/login.service';
 import { RegistrationService } from './accounts/registration.service';
@@ -18,16 +19,22 @@ import { RequestContexts } from './web/request-context';
 import { LiveRooms } from './rooms/live/live-rooms';
 import { RoomsService } from './rooms/rooms.service';
 import { MediaRooms } from './media/media-rooms';
+import { AnonymousListeners } from './rooms/anonymous-listener';
+import { enforceAccountChanges } from './rooms/live/account-enforcement';
+import { instanceSecret } from './settings/instance-secrets';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
   const settings = new SettingsService(db);
   await settings.load();
-  const sessions = new SessionsService(db);
+  const accountEvents = new AccountEvents();
+  const sessions = new SessionsService(db, accountEvents);
   const limiter = new RateLimiter();
-  const social = new SocialService(db);
+  const social = new SocialService(db, accountEvents);
   const hosting = new HostingService(settings, social);
   const live = new LiveRooms({ db, log: base.log, settings });
+  enforceAccountChanges(accountEvents, live);
+  const anonymous = new AnonymousListeners(await instanceSecret(db, 'anonymousListener'));
   return {
     ...base,
     settings,
@@ -38,10 +45,11 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     login: new LoginService(db, limiter),
     hosting,
     live,
+    anonymous,
     rooms: new RoomsService({ db, live, hosting, social, settings }),
     media: new MediaRooms(live, base.pool, base.log, config.routerListenerLimit),
     invites: new InvitesService(db, settings),
-    admin: new AdminService(db, sessions),
+    admin: new AdminService(db, accountEvents),
     avatars: new AvatarStore(config.dataDir),
     contexts: new RequestContexts({ config, sessions, settings }),
   };

@@ -8,10 +8,10 @@ import { catalogs, languages } from '../src/i18n/i18n';
 import { actionButton, csrfField, errorText, field, formError } from './components';
 import { layout, type PageContext } from './layout';
 
-function adminNav(ctx: PageContext, current: string) {
+export function adminNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')}</nav>`;
+  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')}</nav>`;
 }
 
 export function adminSettingsPage(ctx: PageContext, view: { values: Record<string, string | number>; errors: FieldError[]; saved?: boolean }) {
@@ -46,6 +46,8 @@ export function adminSettingsPage(ctx: PageContext, view: { values: Record<strin
       ${field(ctx, { name: 'maxSpeakersPerRoom', label: t('admin.setting.maxSpeakersPerRoom'), type: 'number', value: v.maxSpeakersPerRoom, errors: view.errors })}
       ${field(ctx, { name: 'roomGraceMinutes', label: t('admin.setting.roomGraceMinutes'), type: 'number', value: v.roomGraceMinutes, errors: view.errors, hint: t('admin.setting.roomGraceMinutes.hint') })}
       ${select('requireAccountToListen', ['no', 'yes'], (o) => t(o === 'yes' ? 'admin.listen.account' : 'admin.listen.anyone'))}
+      ${field(ctx, { name: 'anonymousListenersPerIpPerHour', label: t('admin.setting.anonymousListenersPerIpPerHour'), type: 'number', value: v.anonymousListenersPerIpPerHour, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
+      ${field(ctx, { name: 'roomSocketsPerIp', label: t('admin.setting.roomSocketsPerIp'), type: 'number', value: v.roomSocketsPerIp, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       <button type="submit" class="primary">${t('form.save')}</button>
     </form>`,
   });

@@ -24,7 +24,7 @@ const clientKeys = [
   'room.muteSpeaker', 'room.moveToListeners', 'room.remove', 'room.makeCohost', 'room.inviteToSpeak', 'room.approve',
   'room.deny', 'room.next', 'room.muteAll', 'room.end', 'room.endConfirm', 'room.accept', 'room.decline',
   'room.invitedToSpeak', 'room.invitedToCohost', 'room.hands', 'room.noHands', 'room.waiting', 'room.listeners',
-  'room.ended', 'room.removed', 'room.connecting', 'room.reconnecting', 'room.connected', 'room.role.host',
+  'room.ended', 'room.removed', 'room.signedOut', 'room.suspended', 'room.tooManyConnections', 'room.connecting', 'room.reconnecting', 'room.connected', 'room.role.host',
   'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
   'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners', 'room.volume',
   'room.musicMode', 'room.microphone', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',

@@ -2,6 +2,7 @@
 // sha256, so reading the database does not give anyone a session.
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
+import { AccountEvents } from './account-events';
 import { NotFound } from '../web/errors';
 import { randomToken } from '../web/random';
 
@@ -19,7 +20,10 @@ export interface SessionInfo {
 export const sessionIdOf = (token: string) => new Bun.CryptoHasher('sha256').update(token).digest('hex');
 
 export class SessionsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events = new AccountEvents(),
+  ) {}
 
   /** Starts a session and returns the token for the cookie. */
   async create(userId: number, meta: { userAgent: string; ip: string }): Promise<string> {
@@ -76,10 +80,12 @@ export class SessionsService {
   async revoke(userId: number, sessionId: string): Promise<void> {
     const result = await this.db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw new NotFound('No such session');
+    this.events.announce({ type: 'sessionsEnded', sessionIds: [sessionId] }); // its room sockets close now
   }
 
   async revokeAll(userId: number): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    const ended = await this.db.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
+    this.events.announce({ type: 'sessionsEnded', sessionIds: ended.map((s) => s.id) });
   }
 
   async deleteExpired(): Promise<void> {

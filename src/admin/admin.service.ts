@@ -1,5 +1,5 @@
 // What an admin does to accounts: hosting grants, suspension (logs the person out everywhere), promotion.
-import type { SessionsService } from '../accounts/sessions.service';
+import type { AccountEvents } from '../accounts/account-events';
 import { findUserById, updateUser } from '../accounts/users.repository';
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
@@ -11,7 +11,7 @@ export type AdminAction = (typeof adminActions)[number];
 export class AdminService {
   constructor(
     private readonly db: Db,
-    private readonly sessions: SessionsService,
+    private readonly events: AccountEvents,
   ) {}
 
   async apply(admin: User, targetId: number, action: AdminAction): Promise<User> {
@@ -33,6 +33,7 @@ export class AdminService {
           await updateUser(trx, target.id, { suspended_at: new Date().toISOString() });
           await trx.deleteFrom('sessions').where('user_id', '=', target.id).execute();
         });
+        this.events.announce({ type: 'accountSuspended', userId: target.id }); // out of live rooms now
         break;
       case 'unsuspend':
         await updateUser(this.db, target.id, { suspended_at: null });

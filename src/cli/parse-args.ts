@@ -1,6 +1,6 @@
 // Command line: `salon [serve|migrate|create-admin HANDLE EMAIL|healthcheck|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
-import { configSchema, flagName, type ConfigName } from '../config/config.schema';
-import { ConfigError } from '../config/config.load';
+import { configSchema, flagName, removedConfigKeys, type ConfigName } from '../config/config.schema';
+import { ConfigError, removedSettingError } from '../config/config.load';
 
 export const commands = ['serve', 'migrate', 'create-admin', 'healthcheck', 'help', 'version'] as const;
 export type Command = (typeof commands)[number] | 'config-dump';
@@ -34,6 +34,8 @@ export function parseArgs(argv: string[]): CommandLine {
       if (name === '--config') result.configFile = value;
       else {
         const key = flagToKey.get(name);
+        const removed = Object.keys(removedConfigKeys).find((k) => flagName(k) === name);
+        if (removed) throw removedSettingError(removed, `flag ${name}`);
         if (!key) throw new ConfigError(`Unknown flag ${name}. Run "salon --help" for the list.`);
         result.flags[key] = value!;
       }

@@ -1,7 +1,8 @@
 // The room's WebSocket, with automatic reconnection (the server keeps a participant's role for
 // 30 s) and no reconnection when the room ended, or the person was removed or refused.
+import { finalCloseCodes } from '../rooms/live/protocol';
+
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
-const finalCodes = new Set([4000, 4400, 4403, 4409]);
 
 export class RoomConnection {
   private socket: WebSocket | null = null;
@@ -30,7 +31,7 @@ export class RoomConnection {
     };
     socket.onclose = (e) => {
       if (this.socket !== socket) return;
-      if (this.stopped || finalCodes.has(e.code)) {
+      if (this.stopped || finalCloseCodes.has(e.code)) {
         this.handlers.state('closed', e.code);
         return;
       }

@@ -10,6 +10,8 @@ export interface Me {
   handRaised: boolean;
   pendingInvite: 'speaker' | 'cohost' | null;
   anonymous: boolean;
+  /** An instance admin: may remove anyone and end the room. */
+  moderator?: boolean;
 }
 
 export interface Hand {
@@ -59,7 +61,9 @@ export function renderRoom(s: ViewState, t: T, a: Actions) {
   const button = (label: string, message: object, opts: { danger?: boolean; primary?: boolean; confirm?: string } = {}) =>
     el('button', { type: 'button', class: opts.danger ? 'danger' : opts.primary ? 'primary' : undefined, onclick: () => a.send(message, opts.confirm) }, label);
 
+  const moderatorOnly = !!s.me?.moderator && !isManager;
   const memberActions = (p: PublicParticipant) => {
+    if (s.me && p.id !== s.me.id && moderatorOnly) return el('span', { class: 'member-actions' }, button(t('room.remove'), { type: 'remove', target: p.id }, { danger: true }));
     if (!s.me || p.id === s.me.id || !isManager || p.role === 'host' || (p.role === 'cohost' && !hostPowers)) return null;
     return el(
       'span',
@@ -116,7 +120,7 @@ export function renderRoom(s: ViewState, t: T, a: Actions) {
         if (s.me.role !== 'host') row.push(button(t('room.leaveStage'), { type: 'leaveStage' }));
       }
       if (isManager) row.push(button(t('room.muteAll'), { type: 'muteAll' }));
-      if (hostPowers) row.push(button(t('room.end'), { type: 'end' }, { danger: true, confirm: t('room.endConfirm') }));
+      if (hostPowers || s.me.moderator) row.push(button(t('room.end'), { type: 'end' }, { danger: true, confirm: t('room.endConfirm') }));
       row.push(el('button', { type: 'button', onclick: () => a.leave() }, t('room.leave')));
       items.push(el('div', { class: 'actions' }, ...row.filter((x): x is HTMLElement => x !== null)));
       if (s.audio !== 'off') items.push(audioSettings(s, t, a));
@@ -128,8 +132,8 @@ export function renderRoom(s: ViewState, t: T, a: Actions) {
 
   const section = $('hand-queue');
   if (section) {
-    section.hidden = !isManager || !!s.finalMessage;
-    if (!section.hidden) section.replaceChildren(listenerList(s, t, a, button), ...handQueue(s, t, button));
+    section.hidden = !(isManager || moderatorOnly) || !!s.finalMessage;
+    if (!section.hidden) section.replaceChildren(listenerList(s, t, a, button, isManager), ...(isManager ? handQueue(s, t, button) : []));
   }
   renderPlayer(s, t, a);
 }
@@ -188,7 +192,7 @@ function handQueue(s: ViewState, t: T, button: (l: string, m: object, o?: { prim
   ];
 }
 
-function listenerList(s: ViewState, t: T, a: Actions, button: (l: string, m: object, o?: { danger?: boolean }) => HTMLElement) {
+function listenerList(s: ViewState, t: T, a: Actions, button: (l: string, m: object, o?: { danger?: boolean }) => HTMLElement, canInvite: boolean) {
   const toggle = el('button', { type: 'button', onclick: () => a.toggleListeners() }, t(s.listenerList ? 'room.hideListeners' : 'room.showListeners'));
   if (!s.listenerList) return el('div', { class: 'listener-list' }, toggle);
   return el(
@@ -203,7 +207,7 @@ function listenerList(s: ViewState, t: T, a: Actions, button: (l: string, m: obj
           'li',
           {},
           el('span', {}, p.name, p.handle ? ` @${p.handle}` : ''),
-          el('span', { class: 'actions' }, button(t('room.inviteToSpeak'), { type: 'inviteToSpeak', target: p.id }), button(t('room.remove'), { type: 'remove', target: p.id }, { danger: true })),
+          el('span', { class: 'actions' }, canInvite ? button(t('room.inviteToSpeak'), { type: 'inviteToSpeak', target: p.id }) : null, button(t('room.remove'), { type: 'remove', target: p.id }, { danger: true })),
         ),
       ),
     ),

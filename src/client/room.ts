@@ -7,6 +7,16 @@ import { RoomConnection } from './room-connection';
 import { renderRoom, type Hand, type Me, type ViewState } from './room-view';
 import type { PublicParticipant } from '../rooms/live/room.model';
 import { el } from './dom';
+import { closeCodes } from '../rooms/live/protocol';
+
+/** What the page says when the server closed the room socket for good. */
+const finalMessageKeys: Record<number, string> = {
+  [closeCodes.ended]: 'room.ended',
+  [closeCodes.removed]: 'room.removed',
+  [closeCodes.signedOut]: 'room.signedOut',
+  [closeCodes.suspended]: 'room.suspended',
+  [closeCodes.tooManyConnections]: 'room.tooManyConnections',
+};
 
 declare global {
   interface Window {
@@ -50,8 +60,8 @@ class RoomClient {
     this.connection = new RoomConnection(`${scheme}://${location.host}/r/${this.state.roomId}/ws`, {
       state: (state, code) => {
         this.state.status = this.t(`room.${state === 'closed' ? 'connecting' : state}`);
-        if (code === 4000) this.state.finalMessage = this.t('room.ended');
-        if (code === 4403) this.state.finalMessage ??= this.t('room.removed');
+        const finalKey = code === undefined ? undefined : finalMessageKeys[code];
+        if (finalKey) this.state.finalMessage ??= this.t(finalKey);
         if (state === 'reconnecting') this.audio.reset(); // its transports died with the socket
         if (this.state.finalMessage) this.audio.close();
         this.render();

@@ -135,19 +135,7 @@ export type ConfigName = keyof typeof configSchema;
 
 export type SalonConfig = Readonly<{
   [K in ConfigName]: (typeof configSchema)[K]['default'];
-}> &
-  RemovedTurnSettings;
-
-/**
- * Transitional: keeps the old iceServers() in src/realtime compiling until it calls iceServersFor()
- * (src/media/turn-credentials.ts). These settings were removed and are never set; delete this type then.
- */
-type RemovedTurnSettings = {
-  /** @deprecated removed: use turnSecret and iceServersFor() */
-  readonly turnUsername?: undefined;
-  /** @deprecated removed: use turnSecret and iceServersFor() */
-  readonly turnCredential?: undefined;
-};
+}>;
 
 const useTurnSecret =
   "Salon now gives each participant its own expiring TURN credentials: remove turnUsername and turnCredential, configure the TURN server with coturn's use-auth-secret and static-auth-secret=<secret>, and set turnSecret to the same secret";

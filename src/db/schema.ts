@@ -100,6 +100,12 @@ export interface ReportsTable {
   created_at: Generated<string>;
 }
 
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
+  created_at: Generated<string>;
+}
+
 export interface DatabaseSchema {
   settings: SettingsTable;
   users: UsersTable;
@@ -111,4 +117,5 @@ export interface DatabaseSchema {
   room_participants: RoomParticipantsTable;
   room_removals: RoomRemovalsTable;
   reports: ReportsTable;
+  instance_secrets: InstanceSecretsTable;
 }

@@ -16,6 +16,8 @@ interface MediaPeer {
   sendTransportId: string | null;
   producer: types.Producer | null;
   consumers: Map<string, types.Consumer>;
+  /** Producers this peer consumes or is about to: one consumer per (peer, producer). */
+  consuming: Set<string>;
   rtpCapabilities: types.RtpCapabilities | null;
   /** An RTP output has no client to acknowledge its consumers: they start resumed. */
   autoResume?: boolean;
@@ -72,9 +74,14 @@ export class MediaRoom {
     return this.routers.all().map((router) => ({ routerId: router.id, workerPid: this.routers.workerOf(router).pid, listeners: this.routers.listenersOn(router) }));
   }
 
+  /**
+   * A participant's transport. One of each direction per participant: asking again replaces the
+   * old one (its consumers or producer close, its router place is freed).
+   */
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
-    const peer = this.peer(peerId);
+    const peer = this.participantPeer(peerId);
     if (direction === 'send') this.requireStage(peerId);
+    else this.closeRecvSide(peer);
     const onStage = stageRoles.includes(this.live.state.get(peerId)?.role ?? 'listener');
     // Speakers (and their own listening) stay on the primary router, listeners go where there is room.
     const open = (router: types.Router) =>
@@ -86,11 +93,20 @@ export class MediaRoom {
         appData: { peerId, direction, router },
       });
     const transport = direction === 'recv' && !onStage ? await this.listenerTransport(open) : await open(this.routers.primary);
-    peer.transports.set(transport.id, transport);
+    // They may have left (socket closed) or stepped off the stage while we awaited: leave nothing behind.
+    if (this.peers.get(peerId) !== peer || this.closed) {
+      transport.close();
+      throw new RoomError('notFound', 'You are no longer in this room');
+    }
     if (direction === 'send') {
+      if (!stageRoles.includes(this.live.state.get(peerId)?.role ?? 'listener')) {
+        transport.close();
+        throw new RoomError('forbidden', 'Only people on stage can speak');
+      }
       this.closeSendSide(peer);
       peer.sendTransportId = transport.id;
-    }
+    } else this.closeRecvSide(peer); // a recv transport made meanwhile (the last one asked for wins)
+    peer.transports.set(transport.id, transport);
     return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
   }
 
@@ -100,19 +116,21 @@ export class MediaRoom {
 
   /** A stage member starts sending their microphone. */
   async produce(peerId: string, transportId: string, rtpParameters: types.RtpParameters): Promise<string> {
-    const peer = this.peer(peerId);
+    const peer = this.participantPeer(peerId);
     const participant = this.requireStage(peerId);
     if (transportId !== peer.sendTransportId) throw new RoomError('invalidState', 'Produce on your send transport');
-    peer.producer?.close();
+    peer.producer?.close(); // one microphone per speaker: a new one replaces the old
+    peer.producer = null;
     const producer = await (this.transport(peerId, transportId) as types.WebRtcTransport).produce({ kind: 'audio', rtpParameters, paused: participant.muted, appData: { peerId } });
+    // The room may have changed while we awaited (left, moved to listeners, another produce won,
+    // muted or unmuted): a producer nobody tracks could not be paused by a moderator.
+    const now = this.live.state.get(peerId);
+    if (this.peers.get(peerId) !== peer || peer.sendTransportId !== transportId || peer.producer || !now || !stageRoles.includes(now.role)) {
+      producer.close();
+      throw new RoomError(now ? 'forbidden' : 'notFound', now ? 'Only people on stage can speak, with one microphone' : 'You are no longer in this room');
+    }
     peer.producer = producer;
     this.producing.add(peer);
-    // The room may have changed while we awaited (moved to listeners, left, muted or unmuted).
-    const now = this.live.state.get(peerId);
-    if (!now || !stageRoles.includes(now.role)) {
-      producer.close();
-      throw new RoomError('forbidden', 'Only people on stage can speak');
-    }
     if (now.muted !== producer.paused) await (now.muted ? producer.pause() : producer.resume());
     await this.audioLevels.addProducer({ producerId: producer.id }).catch(() => {});
     await this.activeSpeaker.addProducer({ producerId: producer.id }).catch(() => {});
@@ -129,7 +147,7 @@ export class MediaRoom {
 
   /** The client's device is loaded: consume everyone already speaking, and whoever comes next. */
   async ready(peerId: string, rtpCapabilities: types.RtpCapabilities): Promise<void> {
-    const peer = this.peer(peerId);
+    const peer = peerId.startsWith('rtp:') ? this.peer(peerId) : this.participantPeer(peerId);
     if (!this.hasOpus(rtpCapabilities)) {
       throw new RoomError('invalidState', 'Your browser cannot receive Opus audio');
     }
@@ -179,7 +197,7 @@ export class MediaRoom {
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
-    const consumer = this.peer(peerId).consumers.get(consumerId);
+    const consumer = this.participantPeer(peerId).consumers.get(consumerId);
     if (!consumer) throw new RoomError('notFound', 'No such consumer');
     await consumer.resume();
   }
@@ -205,11 +223,14 @@ export class MediaRoom {
     const router = recv?.appData.router as types.Router | undefined;
     // On another router the piped producer has the same id.
     if (!recv || !router || !peer.rtpCapabilities || !router.canConsume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities })) return;
+    if (peer.consuming.has(producer.id)) return; // already consumed (a join racing with a new speaker)
+    peer.consuming.add(producer.id);
     try {
       const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: peer.rtpCapabilities, paused: !peer.autoResume });
       peer.consumers.set(consumer.id, consumer);
       consumer.observer.once('close', () => {
         peer.consumers.delete(consumer.id);
+        peer.consuming.delete(producer.id);
         this.live.broadcaster.toPerson(peer.id, { type: 'consumerClosed', consumerId: consumer.id });
       });
       this.live.broadcaster.toPerson(peer.id, {
@@ -221,6 +242,7 @@ export class MediaRoom {
         rtpParameters: consumer.rtpParameters,
       });
     } catch (error) {
+      peer.consuming.delete(producer.id);
       this.log.warn('could not create consumer', { room: this.live.id, peer: peer.id, error });
     }
   }
@@ -245,6 +267,15 @@ export class MediaRoom {
         this.close();
         break;
     }
+  }
+
+  private closeRecvSide(peer: MediaPeer) {
+    for (const [id, transport] of peer.transports) {
+      if (transport.appData.direction !== 'recv') continue;
+      transport.close(); // its consumers close with it, and its router place is freed
+      peer.transports.delete(id);
+    }
+    peer.consuming.clear();
   }
 
   private closeSendSide(peer: MediaPeer) {
@@ -311,14 +342,20 @@ export class MediaRoom {
     if (this.closed) throw new RoomError('ended', 'This room has ended');
     let peer = this.peers.get(peerId);
     if (!peer) {
-      peer = { id: peerId, transports: new Map(), sendTransportId: null, producer: null, consumers: new Map(), rtpCapabilities: null };
+      peer = { id: peerId, transports: new Map(), sendTransportId: null, producer: null, consumers: new Map(), consuming: new Set(), rtpCapabilities: null };
       this.peers.set(peerId, peer);
     }
     return peer;
   }
 
+  /** The media side of someone who is in the room now (not of someone who left or never came). */
+  private participantPeer(peerId: string): MediaPeer {
+    if (!this.live.state.get(peerId)?.connected) throw new RoomError('notFound', 'You are not in this room');
+    return this.peer(peerId);
+  }
+
   private transport(peerId: string, transportId: string): types.WebRtcTransport | types.PlainTransport {
-    const transport = this.peer(peerId).transports.get(transportId);
+    const transport = this.participantPeer(peerId).transports.get(transportId);
     if (!transport) throw new RoomError('notFound', 'No such transport');
     return transport;
   }

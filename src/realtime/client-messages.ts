@@ -2,6 +2,7 @@
 // answered with an error naming the problem; it never reaches the room.
 import { Type as t, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import { reactionEmojis, type RoomCommand } from '../rooms/live/room.model';
 
 const target = t.String({ minLength: 3, maxLength: 40, pattern: '^[ua]:[A-Za-z0-9_-]+$' });
@@ -11,6 +12,42 @@ const dtlsParameters = t.Object({
   role: t.Optional(t.Union([t.Literal('auto'), t.Literal('client'), t.Literal('server')])),
   fingerprints: t.Array(t.Object({ algorithm: t.String({ maxLength: 20 }), value: t.String({ maxLength: 200 }) }), { minItems: 1, maxItems: 10 }),
 });
+// mediasoup's RTP shapes, closed: a client's extra fields are dropped (Value.Clean), never kept in memory.
+const int = (max: number) => t.Integer({ minimum: 0, maximum: max });
+const word = (max = 100) => t.String({ maxLength: max });
+const codecParameters = t.Optional(t.Record(t.String({ maxLength: 50 }), t.Union([t.String({ maxLength: 200 }), t.Number()]), { maxProperties: 30 }));
+const rtcpFeedback = t.Optional(t.Array(t.Object({ type: word(30), parameter: t.Optional(word(30)) }), { maxItems: 20 }));
+const mediaKind = t.Union([t.Literal('audio'), t.Literal('video')]);
+const rtpCapabilities = t.Object({
+  codecs: t.Optional(
+    t.Array(
+      t.Object({ kind: mediaKind, mimeType: word(50), preferredPayloadType: t.Optional(int(127)), clockRate: int(1_000_000), channels: t.Optional(int(8)), parameters: codecParameters, rtcpFeedback }),
+      { maxItems: 100 },
+    ),
+  ),
+  headerExtensions: t.Optional(
+    t.Array(
+      t.Object({ kind: mediaKind, uri: word(200), preferredId: int(255), preferredEncrypt: t.Optional(t.Boolean()), direction: t.Optional(t.Union(['sendrecv', 'sendonly', 'recvonly', 'inactive'].map((d) => t.Literal(d)))) }),
+      { maxItems: 50 },
+    ),
+  ),
+});
+const rtpParameters = t.Object({
+  mid: t.Optional(word(32)),
+  codecs: t.Array(
+    t.Object({ mimeType: word(50), payloadType: int(127), clockRate: int(1_000_000), channels: t.Optional(int(8)), parameters: codecParameters, rtcpFeedback }),
+    { minItems: 1, maxItems: 10 },
+  ),
+  headerExtensions: t.Optional(t.Array(t.Object({ uri: word(200), id: int(255), encrypt: t.Optional(t.Boolean()), parameters: codecParameters }), { maxItems: 20 })),
+  encodings: t.Optional(
+    t.Array(
+      t.Object({ ssrc: t.Optional(int(0xffffffff)), rid: t.Optional(word(32)), codecPayloadType: t.Optional(int(127)), rtx: t.Optional(t.Object({ ssrc: int(0xffffffff) })), dtx: t.Optional(t.Boolean()), maxBitrate: t.Optional(int(10_000_000)) }),
+      { maxItems: 4 },
+    ),
+  ),
+  rtcp: t.Optional(t.Object({ cname: t.Optional(word(100)), reducedSize: t.Optional(t.Boolean()), mux: t.Optional(t.Boolean()) })),
+});
+
 const message = <T extends string, P extends Record<string, TSchema> = {}>(type: T, props: P = {} as P) =>
   t.Object({ type: t.Literal(type), ref, ...props }, { additionalProperties: false });
 
@@ -33,12 +70,12 @@ const schemas = {
   remove: message('remove', { target }),
   end: message('end'),
   react: message('react', { emoji: t.Union(reactionEmojis.map((e) => t.Literal(e))) }),
-  // Audio signalling (mediasoup); mediasoup itself validates the parameters in depth.
+  // Audio signalling (mediasoup): closed shapes here; mediasoup itself validates the values in depth.
   mediaCapabilities: message('mediaCapabilities'),
   createTransport: message('createTransport', { direction: t.Union([t.Literal('send'), t.Literal('recv')]) }),
   connectTransport: message('connectTransport', { transportId: id, dtlsParameters }),
-  produce: message('produce', { transportId: id, rtpParameters: t.Object({ codecs: t.Array(t.Object({}), { minItems: 1, maxItems: 10 }) }) }),
-  consumeReady: message('consumeReady', { rtpCapabilities: t.Object({ codecs: t.Optional(t.Array(t.Object({}), { maxItems: 200 })) }) }),
+  produce: message('produce', { transportId: id, rtpParameters }),
+  consumeReady: message('consumeReady', { rtpCapabilities }),
   resumeConsumer: message('resumeConsumer', { consumerId: id }),
   // Not room commands: handled by the socket layer.
   leave: message('leave'),
@@ -78,5 +115,5 @@ export function parseClientMessage(raw: unknown): Parsed {
     const field = first?.path.replace(/^\//, '') || 'message';
     return { ok: false, error: `Invalid ${field} in ${type}: ${first?.message ?? 'invalid value'}`, ref: refText };
   }
-  return { ok: true, message: data as ClientMessage };
+  return { ok: true, message: Value.Clean(schemas[type as ClientMessageType], data) as ClientMessage };
 }

@@ -1,43 +1,21 @@
 // GET /r/:id/ws — one WebSocket per participant. Authenticated by the session cookie, or by the
-// anonymous listener cookie the room page hands out; the Origin must be this instance's.
+// browser's signed anonymous cookie the room page hands out; the Origin must be this instance's.
 import { Elysia } from 'elysia';
 import type { AppDeps } from '../app-deps';
 import type { User } from '../db/schema';
-import { closeCodes, type LiveRoom } from '../rooms/live/live-room';
+import { anonymousCookie } from '../rooms/anonymous-listener';
+import { closeCodes } from '../rooms/live/protocol';
 import type { RoomSocket } from '../rooms/live/room-broadcaster';
 import { RoomError } from '../rooms/live/room.model';
-import { anonymousCookie, anonymousIdOf } from '../rooms/anonymous-listener';
 import { parseCookies } from '../web/cookies';
 import { FormInvalid } from '../web/form-errors';
 import { AppError } from '../web/errors';
 import { parseClientMessage, type ClientMessage } from './client-messages';
-
-type MediaMessage = Extract<ClientMessage, { type: 'mediaCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consumeReady' | 'resumeConsumer' }>;
-
-interface Connection {
-  live: LiveRoom;
-  personId: string;
-  socket: RoomSocket;
-  /** Token bucket: a client cannot flood the room. */
-  tokens: number;
-  refilledAt: number;
-}
-
-// Generous enough for a full join (up to ~25 signalling messages with 13 speakers), tight enough for floods.
-const burst = 60;
-const perSecond = 20;
+import { mediaMessageTypes, signalMedia, type MediaMessage } from './media-signalling';
+import { RoomConnections, type RoomConnection } from './room-connections';
 
 export function roomSocketRoutes(deps: AppDeps) {
-  const connections = new Map<string, Connection>();
-
-  const allow = (conn: Connection) => {
-    const now = Date.now();
-    conn.tokens = Math.min(burst, conn.tokens + ((now - conn.refilledAt) / 1000) * perSecond);
-    conn.refilledAt = now;
-    if (conn.tokens < 1) return false;
-    conn.tokens -= 1;
-    return true;
-  };
+  const connections = new RoomConnections();
 
   return new Elysia({ name: 'room-socket' })
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
@@ -57,82 +35,58 @@ export function roomSocketRoutes(deps: AppDeps) {
           unsubscribe: (topic) => raw.unsubscribe(topic),
           close: (code, reason) => raw.close(code, reason),
         };
+        const refuse = (code: number, errorCode: string, message: string) => {
+          socket.send(JSON.stringify({ type: 'error', code: errorCode, message }));
+          socket.close(code, message.slice(0, 120));
+        };
         const { ctx, params } = ws.data;
-        const token = parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie];
+        if (!connections.reserve(ctx.ip, ctx.settings.roomSocketsPerIp)) {
+          return refuse(closeCodes.tooManyConnections, 'tooManyConnections', 'Too many room connections from your network address');
+        }
+        let admitted = false;
         try {
-          const { live, person } = await deps.rooms.admit(params.id, ctx.viewer, ctx.viewer ? null : anonymousIdOf(token));
+          const browser = deps.anonymous.verify(parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie]);
+          const { live, person, presence } = await deps.rooms.admit(params.id, ctx.viewer, browser);
           if (raw.readyState !== 1) return; // closed while we were checking
-          connections.set(ws.id, { live, personId: person.id, socket, tokens: burst, refilledAt: Date.now() });
+          admitted = true;
+          connections.add(ws.id, { live, personId: person.id, socket, ip: ctx.ip });
           deps.media.find(live.id)?.closePeer(person.id); // a previous window's transports
-          live.connect(socket, person);
+          live.connect(socket, person, { ...presence, sessionId: ctx.sessionId });
         } catch (error) {
           if (!(error instanceof RoomError)) throw error;
-          socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message }));
-          socket.close(closeCodes.refused, error.message.slice(0, 120));
+          refuse(closeCodes.refused, error.code, error.message);
+        } finally {
+          if (!admitted) connections.unreserve(ctx.ip);
         }
       },
-      async message(ws, raw) {
+      message(ws, raw) {
         const conn = connections.get(ws.id);
         const reply = (message: object) => ws.raw.send(JSON.stringify(message));
         if (!conn) return reply({ type: 'error', code: 'notJoined', message: 'Wait for the room snapshot before sending' });
-        if (!allow(conn)) return reply({ type: 'error', code: 'rateLimited', message: 'Too many messages; slow down' });
+        if (!connections.allow(conn)) return reply({ type: 'error', code: 'rateLimited', message: 'Too many messages; slow down' });
         const parsed = parseClientMessage(raw);
         if (!parsed.ok) return reply({ type: 'error', code: 'invalidMessage', message: parsed.error, ref: parsed.ref });
-        await handle(conn, parsed.message, ws.data.ctx.viewer, reply);
+        if (parsed.message.type === 'ping') return reply({ type: 'pong', ref: parsed.message.ref });
+        const viewer = ws.data.ctx.viewer;
+        connections.enqueue(
+          conn,
+          () => handle(conn, parsed.message, viewer, reply),
+          (error) => deps.log.error('room message failed', { room: conn.live.id, type: parsed.message.type, error }),
+        );
       },
       close(ws) {
-        const conn = connections.get(ws.id);
-        connections.delete(ws.id);
+        const conn = connections.remove(ws.id);
         if (!conn) return;
+        connections.unreserve(conn.ip);
         // Only the current socket's transports go (a replaced window must not close the new one's).
         if (conn.live.sockets.get(conn.personId) === conn.socket) deps.media.find(conn.live.id)?.closePeer(conn.personId);
         conn.live.socketClosed(conn.personId, conn.socket);
       },
     });
 
-  /** Audio signalling: a reply with the same ref, or an error naming why (never a crash). */
-  async function signalMedia(conn: Connection, message: MediaMessage, reply: (m: object) => void) {
-    const id = conn.personId;
-    try {
-      const media = deps.media.get(conn.live.id);
-      let data: unknown = {};
-      switch (message.type) {
-        case 'mediaCapabilities':
-          data = { routerRtpCapabilities: media.rtpCapabilities, iceServers: iceServers() };
-          break;
-        case 'createTransport':
-          data = await media.createTransport(id, message.direction);
-          break;
-        case 'connectTransport':
-          await media.connectTransport(id, message.transportId, message.dtlsParameters as never);
-          break;
-        case 'produce':
-          data = { producerId: await media.produce(id, message.transportId, message.rtpParameters as never) };
-          break;
-        case 'consumeReady':
-          await media.ready(id, message.rtpCapabilities as never);
-          break;
-        case 'resumeConsumer':
-          await media.resumeConsumer(id, message.consumerId);
-          break;
-      }
-      reply({ type: 'mediaReply', ref: message.ref, data });
-    } catch (error) {
-      const code = error instanceof RoomError ? error.code : 'mediaError';
-      if (!(error instanceof RoomError)) deps.log.debug('media request refused', { type: message.type, error });
-      reply({ type: 'error', code, message: (error as Error).message ?? 'Media request failed', ref: message.ref });
-    }
-  }
-
-  function iceServers() {
-    const urls = deps.config.turnUrls.split(',').map((u) => u.trim()).filter(Boolean);
-    return urls.length ? [{ urls, username: deps.config.turnUsername, credential: deps.config.turnCredential }] : [];
-  }
-
-  async function handle(conn: Connection, message: ClientMessage, viewer: User | null, reply: (m: object) => void) {
+  async function handle(conn: RoomConnection, message: ClientMessage, viewer: User | null, reply: (m: object) => void): Promise<void> {
+    if (mediaMessageTypes.has(message.type)) return signalMedia(deps, conn, message as MediaMessage, reply);
     switch (message.type) {
-      case 'ping':
-        return reply({ type: 'pong', ref: message.ref });
       case 'leave':
         return conn.live.leave(conn.personId);
       case 'report': {
@@ -146,15 +100,8 @@ export function roomSocketRoutes(deps: AppDeps) {
           throw error;
         }
       }
-      case 'mediaCapabilities':
-      case 'createTransport':
-      case 'connectTransport':
-      case 'produce':
-      case 'consumeReady':
-      case 'resumeConsumer':
-        return signalMedia(conn, message, reply);
       default: {
-        const { ref, ...command } = message;
+        const { ref, ...command } = message as Exclude<ClientMessage, MediaMessage | { type: 'leave' | 'report' | 'ping' }>;
         return conn.live.receive(conn.personId, conn.socket, command, ref);
       }
     }

@@ -12,9 +12,10 @@ import { FormInvalid, type FieldError } from '../web/form-errors';
 import { requireViewer } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
-import { anonymousCookie, anonymousIdOf } from './anonymous-listener';
+import { anonymousCookie, type BrowserIdentity } from './anonymous-listener';
 import { randomToken } from '../web/random';
 import { RoomError } from './live/room.model';
+import { requireAdmin } from '../web/guards';
 
 const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
   removed: 'room.refused.removed',
@@ -23,6 +24,24 @@ const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
   roomFull: 'room.refused.full',
 };
 const idParams = { params: t.Object({ id: t.String({ pattern: '^[a-z0-9]{4,20}$' }) }) };
+const browserCookieSeconds = 400 * 24 * 3600; // browsers cap cookies at 400 days
+
+/**
+ * The browser's signed identity from its cookie, made (within the per-address hourly limit for
+ * anonymous visitors) or re-bound to the account now signed in. Null when the limit refuses one.
+ */
+function identifyBrowser(deps: AppDeps, ctx: RequestContext): BrowserIdentity | null {
+  let browser = deps.anonymous.verify(parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie]);
+  const userId = ctx.viewer?.id ?? null;
+  if (browser && (userId === null || browser.userId === userId)) return browser;
+  if (!browser) {
+    const limit = ctx.settings.anonymousListenersPerIpPerHour;
+    if (!ctx.viewer && limit > 0 && !deps.limiter.hit(`anonymous-ip:${ctx.ip}`, limit, 3600_000).allowed) return null;
+    browser = { anonymousId: randomToken(12), userId };
+  } else browser = { ...browser, userId };
+  ctx.setCookies.push(serializeCookie(anonymousCookie, deps.anonymous.issue(browser), { secure: ctx.secureCookies, maxAgeSeconds: browserCookieSeconds }));
+  return browser;
+}
 
 export function roomRoutes(deps: AppDeps) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
@@ -65,22 +84,19 @@ export function roomRoutes(deps: AppDeps) {
         if (!room) throw new NotFound('No such room');
         const host = (await findUserById(deps.db, room.host_id))!;
         const live = deps.live.get(room.id);
-        let token = parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie];
-        if (!ctx.viewer && !anonymousIdOf(token)) {
-          token = randomToken();
-          ctx.setCookies.push(serializeCookie(anonymousCookie, token, { secure: ctx.secureCookies }));
-        }
+        const browser = identifyBrowser(deps, ctx);
+        // Blocks are private and hide the room entirely from the blocked person, live or ended.
+        if (await deps.rooms.hiddenFrom(room, ctx.viewer, browser)) throw new NotFound('No such room');
         let refusal: string | undefined;
-        if (live) {
+        if (live && !browser && !ctx.viewer) refusal = ctx.t('room.refused.tooManyAnonymous');
+        else if (live) {
           try {
-            await deps.rooms.admit(room.id, ctx.viewer, ctx.viewer ? null : anonymousIdOf(token));
+            await deps.rooms.admit(room.id, ctx.viewer, browser);
           } catch (error) {
             if (!(error instanceof RoomError)) throw error;
             const key = refusalKeys[error.code];
             refusal = key ? ctx.t(key) : error.message;
           }
-          // Blocks are private and hide the room entirely from the blocked person.
-          if (refusal && ctx.viewer && !(await deps.social.canJoinRoomsOf(room.host_id, ctx.viewer.id))) throw new NotFound('No such room');
         }
         const summary = live ? { stage: live.state.stage().map((p) => live.state.view(p)), listenerCount: live.state.listenerCount() } : null;
         if (ctx.wantsJson) return json(ctx, { id: room.id, title: room.title, status: live ? 'live' : 'ended', ...summary, refusal });
@@ -94,7 +110,7 @@ export function roomRoutes(deps: AppDeps) {
         const viewer = requireViewer(ctx);
         const live = deps.live.get(params.id);
         if (!live) throw new NotFound('This room is not live');
-        if (!live.state.isManager(`u:${viewer.id}`)) throw new Forbidden('Only the host and co-hosts can see the listener list');
+        if (!live.state.isManager(`u:${viewer.id}`) && viewer.role !== 'admin') throw new Forbidden('Only the host and co-hosts can see the listener list');
         const listeners = [...live.state.participants.values()].filter((p) => p.role === 'listener' && p.userId !== null).map((p) => live.state.view(p));
         return json(ctx, { listeners: listeners.slice(0, 500), total: live.state.listenerCount() });
       },
@@ -103,10 +119,21 @@ export function roomRoutes(deps: AppDeps) {
     .post(
       '/r/:id/end',
       async ({ ctx, params }) => {
-        await deps.rooms.endByHost(requireViewer(ctx), params.id);
-        return redirect(ctx, '/studio');
+        const viewer = requireViewer(ctx);
+        await deps.rooms.end(viewer, params.id);
+        const room = await deps.rooms.find(params.id);
+        return redirect(ctx, room?.host_id === viewer.id ? '/studio' : '/admin/rooms');
       },
       idParams,
+    )
+    .post(
+      '/r/:id/remove',
+      async ({ ctx, params, body }) => {
+        await deps.rooms.removeByAdmin(requireAdmin(ctx), params.id, body.participant);
+        if (ctx.wantsJson) return json(ctx, { ok: true });
+        return redirect(ctx, `/admin/rooms#room-${params.id}`);
+      },
+      { ...idParams, body: t.Object({ participant: t.String({ maxLength: 40, pattern: '^[ua]:[A-Za-z0-9_-]+$' }), _csrf: t.Optional(t.String({ maxLength: 200 })) }) },
     )
     .post(
       '/r/:id/report',

@@ -1,6 +1,7 @@
 // Rooms as people use them: open one (if allowed to host), end it, get in (blocks, removals and
 // the instance's rules apply), report, and find what is live.
 import type { HostingService } from '../accounts/hosting.service';
+import { findUserById } from '../accounts/users.repository';
 import type { Db } from '../db/connection';
 import type { Room, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
@@ -8,14 +9,22 @@ import type { SocialService } from '../social/social.service';
 import { AppError, Forbidden, NotFound } from '../web/errors';
 import { FieldErrors, FormInvalid } from '../web/form-errors';
 import { randomCode } from '../web/random';
-import type { LiveRoom } from './live/live-room';
+import type { BrowserIdentity } from './anonymous-listener';
+import type { LiveRoom, Presence } from './live/live-room';
 import type { LiveRooms } from './live/live-rooms';
 import { RoomError, type Person } from './live/room.model';
 import { roomLimits, validateNewRoom, type NewRoomInput } from './rooms.model';
 import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, listRoomsOfHost, markRoomEnded } from './rooms.repository';
 
 
-export const personOf = (user: User): Person => ({ id: `u:${user.id}`, userId: user.id, handle: user.handle, name: user.display_name, avatar: user.avatar_file });
+export const personOf = (user: User): Person => ({
+  id: `u:${user.id}`,
+  userId: user.id,
+  handle: user.handle,
+  name: user.display_name,
+  avatar: user.avatar_file,
+  moderator: user.role === 'admin',
+});
 export const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId}`, userId: null, handle: null, name: 'Anonymous listener', avatar: null });
 
 export class RoomsService {
@@ -30,10 +39,13 @@ export class RoomsService {
     if (!eligibility.allowed) {
       throw new FormInvalid([{ field: 'form', key: 'room.cannotHost', params: { followers: eligibility.followers, needed: eligibility.needed } }], 403);
     }
-    const existing = await findLiveRoomOfHost(this.deps.db, host.id);
-    if (existing && this.deps.live.get(existing.id)) {
-      throw new FormInvalid([{ field: 'form', key: 'room.alreadyLive', params: { url: `/r/${existing.id}` } }], 409);
-    }
+    await this.deps.live.endingsWritten(); // a room that just ended is no longer live in the database either
+    const alreadyLive = async () => {
+      const existing = await findLiveRoomOfHost(this.deps.db, host.id);
+      return new FormInvalid([{ field: 'form', key: 'room.alreadyLive', params: { url: `/r/${existing?.id ?? ''}` } }], 409);
+    };
+    if (await findLiveRoomOfHost(this.deps.db, host.id)) throw await alreadyLive();
+    // The database keeps one live room per host (a unique index): parallel starts make one room.
     const row = await insertLiveRoom(this.deps.db, {
       id: randomCode(),
       host_id: host.id,
@@ -41,6 +53,9 @@ export class RoomsService {
       topics: JSON.stringify(room.topics),
       speak_policy: room.speakPolicy,
       record_intent: room.recordIntent ? 1 : 0,
+    }).catch(async (error) => {
+      if (String((error as Error).message).includes('UNIQUE constraint failed: rooms.host_id')) throw await alreadyLive();
+      throw error;
     });
     try {
       await this.deps.live.start(row);
@@ -51,15 +66,30 @@ export class RoomsService {
     return row;
   }
 
-  async endByHost(actor: User, roomId: string): Promise<void> {
+  /** The host ends their room; an admin may end any room. */
+  async end(actor: User, roomId: string): Promise<void> {
     const room = await findRoom(this.deps.db, roomId);
     if (!room) throw new NotFound('No such room');
-    if (room.host_id !== actor.id) throw new Forbidden('Only the host can end the room');
-    this.deps.live.get(roomId)?.end('host');
+    const isHost = room.host_id === actor.id;
+    if (!isHost && actor.role !== 'admin') throw new Forbidden('Only the host can end the room');
+    this.deps.live.get(roomId)?.end(isHost ? 'host' : 'moderator');
   }
 
-  /** Checks that this person may enter the live room; returns who they are in it. */
-  async admit(roomId: string, viewer: User | null, anonymousId: string | null): Promise<{ live: LiveRoom; person: Person }> {
+  /** An admin removes someone from a live room, as the host would: they cannot come back. */
+  async removeByAdmin(admin: User, roomId: string, participantId: string): Promise<void> {
+    if (admin.role !== 'admin') throw new Forbidden('Admins only');
+    const live = this.deps.live.get(roomId);
+    if (!live) throw new NotFound('This room is not live');
+    if (participantId === `u:${admin.id}`) throw new Forbidden('You cannot remove yourself; leave the room instead');
+    if (!live.removeByModerator(participantId, admin.id)) throw new NotFound('That person is not in the room');
+  }
+
+  /**
+   * Checks that this person may enter the live room; returns who they are in it. `browser` is the
+   * signed identity of their browser: a browser that was removed, or whose account is blocked by
+   * the host or suspended, stays out whether signed in or not.
+   */
+  async admit(roomId: string, viewer: User | null, browser: BrowserIdentity | null): Promise<{ live: LiveRoom; person: Person; presence: Omit<Presence, 'sessionId'> }> {
     const live = this.deps.live.get(roomId);
     if (!live) {
       const room = await findRoom(this.deps.db, roomId);
@@ -73,11 +103,21 @@ export class RoomsService {
       person = personOf(viewer);
     } else {
       if (this.deps.settings.get().requireAccountToListen === 'yes') throw new RoomError('signInRequired', 'Sign in to listen to this room');
-      if (!anonymousId) throw new RoomError('signInRequired', 'Open the room page first, or sign in');
-      person = anonymousPerson(anonymousId);
+      if (!browser) throw new RoomError('signInRequired', 'Open the room page first, or sign in');
+      person = anonymousPerson(browser.anonymousId);
+      const boundUser = browser.userId === null ? undefined : await findUserById(this.deps.db, browser.userId);
+      if (boundUser?.suspended_at) throw new RoomError('forbidden', 'This account is suspended');
+      if (boundUser && !(await this.deps.social.canJoinRoomsOf(live.room.host_id, boundUser.id))) throw new RoomError('forbidden', 'You cannot join this room');
     }
-    if (live.removed.has(person.id)) throw new RoomError('removed', 'You were removed from this room');
-    return { live, person };
+    const keys = [person.id, browser && `a:${browser.anonymousId}`, browser?.userId != null && `u:${browser.userId}`];
+    if (keys.some((key) => key && live.removed.has(key))) throw new RoomError('removed', 'You were removed from this room');
+    return { live, person, presence: { browserId: browser?.anonymousId ?? null, browserUserId: browser?.userId ?? null } };
+  }
+
+  /** Hidden from someone the host blocked, live or not (also from a browser their account used). */
+  async hiddenFrom(room: Room, viewer: User | null, browser: BrowserIdentity | null): Promise<boolean> {
+    const userId = viewer?.id ?? browser?.userId ?? null;
+    return !(await this.deps.social.canJoinRoomsOf(room.host_id, userId));
   }
 
   async report(reporter: User, input: { roomId: string; targetUserId?: number | null; reason: string }) {

@@ -23,6 +23,10 @@ export interface InstanceSettings {
   roomGraceMinutes: number;
   /** 'yes' = anonymous visitors must sign in to listen. */
   requireAccountToListen: 'yes' | 'no';
+  /** New anonymous listener identities one network address gets per hour; 0 = no limit. */
+  anonymousListenersPerIpPerHour: number;
+  /** Room sockets open at once from one network address; 0 = no limit. */
+  roomSocketsPerIp: number;
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -38,6 +42,8 @@ export const defaultSettings: InstanceSettings = {
   maxSpeakersPerRoom: 10,
   roomGraceMinutes: 5,
   requireAccountToListen: 'no',
+  anonymousListenersPerIpPerHour: 60,
+  roomSocketsPerIp: 100,
 };
 
 type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
@@ -55,4 +61,6 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   maxSpeakersPerRoom: { kind: 'int', min: 0, max: 50 },
   roomGraceMinutes: { kind: 'int', min: 0, max: 1440 },
   requireAccountToListen: { kind: 'enum', values: ['no', 'yes'] },
+  anonymousListenersPerIpPerHour: { kind: 'int', min: 0, max: 1_000_000 },
+  roomSocketsPerIp: { kind: 'int', min: 0, max: 1_000_000 },
 };

@@ -2,6 +2,7 @@
 // following, seeing the blocker's rooms and joining them (the rooms feature asks `canJoinRoomsOf`).
 // Blocks are private: nobody is told they were blocked beyond being unable to act.
 import type { Db } from '../db/connection';
+import { AccountEvents } from '../accounts/account-events';
 import type { User } from '../db/schema';
 import { Forbidden, Invalid } from '../web/errors';
 import { followCounts, followeeIds, hasBlocked, isFollowing, listConnections } from './social.repository';
@@ -13,7 +14,10 @@ export interface Relationship {
 }
 
 export class SocialService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events = new AccountEvents(),
+  ) {}
 
   async follow(follower: User, followee: User): Promise<void> {
     if (follower.id === followee.id) throw new Invalid('You cannot follow yourself', 'handle');
@@ -39,6 +43,7 @@ export class SocialService {
         )
         .execute();
     });
+    this.events.announce({ type: 'userBlocked', blockerId: blocker.id, blockedId: blocked.id }); // out of the blocker's live rooms now
   }
 
   async unblock(blocker: User, blocked: User): Promise<void> {

@@ -4,6 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand, spawnSalon } from '../support/process';
 import { tempDir } from '../support/salon';
+import { signUp } from '../support/web-client';
 
 const root = resolve(import.meta.dir, '../..');
 const salon = [process.execPath, join(root, 'src/main.ts')];
@@ -18,12 +19,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 test('--config-dump prints the effective config with secrets redacted', async () => {
   const { code, stdout } = await runCommand([...salon, '--config-dump', '--port', '9100'], {
     ...process.env,
-    SALON_TURN_CREDENTIAL: 'topsecret',
+    SALON_TURN_SECRET: 'topsecret',
     SALON_DATA_DIR: '/srv/salon',
   });
   expect(code).toBe(0);
   const dump = JSON.parse(stdout);
-  expect(dump).toMatchObject({ port: 9100, dataDir: '/srv/salon', turnCredential: '[redacted]' });
+  expect(dump).toMatchObject({ port: 9100, dataDir: '/srv/salon', turnSecret: '[redacted]' });
   expect(stdout).not.toContain('topsecret');
 });
 
@@ -46,8 +47,9 @@ test('migrate creates and migrates the database, then reports it up to date', as
 
 test('healthcheck answers while up; SIGTERM stops gracefully: exit 0, workers gone', async () => {
   const running = await spawnSalon([...salon, '--port', '0', '--web-rtc-port', '0', '--host', '127.0.0.1', '--workers', '2', '--data-dir', freshDir()], process.env);
-  const health = await (await fetch(running.url + '/healthz')).json();
-  const pids: number[] = health.media.workers.map((w: { pid: number }) => w.pid);
+  const { client: admin } = await signUp(running.url, 'root_admin'); // the first account: sees the worker pids
+  const health = await admin.json('/healthz');
+  const pids: number[] = health.detail.media.workers.map((w: { pid: number }) => w.pid);
   expect(pids.length).toBe(2);
   const port = new URL(running.url).port;
   const check = await runCommand([...salon, 'healthcheck', '--port', port, '--host', '127.0.0.1'], process.env);

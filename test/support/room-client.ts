@@ -15,7 +15,8 @@ export class RoomClient {
   constructor(client: WebClient | null, baseUrl: string, roomId: string, headers: Record<string, string> = {}) {
     const url = baseUrl.replace(/^http/, 'ws') + `/r/${roomId}/ws`;
     const cookie = client ? [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
-    this.socket = new WebSocket(url, { headers: { ...(cookie ? { cookie } : {}), ...headers } } as any);
+    const forwarded = client ? { 'x-forwarded-for': client.ip } : {}; // the test server trusts it: one address per browser
+    this.socket = new WebSocket(url, { headers: { ...(cookie ? { cookie } : {}), ...forwarded, ...headers } } as any);
     this.opened = new Promise((resolve, reject) => {
       this.socket.onopen = () => resolve();
       this.socket.onerror = () => reject(new Error('WebSocket failed to open'));

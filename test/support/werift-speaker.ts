@@ -15,7 +15,7 @@ export interface WeriftSpeaker {
 }
 
 /** `client` must be signed in as someone already on stage (host, co-host or speaker). */
-export async function speakWithWerift(client: WebClient, roomId: string, socket?: RoomClient): Promise<WeriftSpeaker> {
+export async function speakWithWerift(client: WebClient, roomId: string, socket?: RoomClient, opts: { racingProduce?: boolean } = {}): Promise<WeriftSpeaker> {
   socket ??= await RoomClient.join(client, client.baseUrl, roomId);
   const request = mediaRequests(socket);
   const device = await weriftDevice();
@@ -26,6 +26,14 @@ export async function speakWithWerift(client: WebClient, roomId: string, socket?
   });
   transport.on('produce', ({ rtpParameters }, done, fail) => {
     request({ type: 'produce', transportId: transport.id, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
+    // An attacker's second microphone, sent right behind the first (other SSRC and mid): the server
+    // must not leave both alive, or a moderator's mute would pause only one of them.
+    if (opts.racingProduce) {
+      const decoy = structuredClone(rtpParameters);
+      decoy.mid = '99';
+      for (const encoding of decoy.encodings ?? []) if (encoding.ssrc) encoding.ssrc += 1;
+      request({ type: 'produce', transportId: transport.id, rtpParameters: decoy }).catch(() => {});
+    }
   });
   const track = new werift.MediaStreamTrack({ kind: 'audio' });
   const producer = await transport.produce({ track: track as never, codecOptions: { opusDtx: false } });

@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_settings';
 import * as m0002 from './0002_accounts';
 import * as m0003 from './0003_rooms';
+import * as m0004 from './0004_trust';
 
 export const migrations: Record<string, Migration> = {
   '0001_settings': m0001,
   '0002_accounts': m0002,
   '0003_rooms': m0003,
+  '0004_trust': m0004,
 };

@@ -3,13 +3,28 @@
 import type { Db } from '../../db/connection';
 import type { Room } from '../../db/schema';
 import type { Logger } from '../../log';
+import { closeCodes } from './protocol';
 import { RoomBroadcaster, type Publisher, type RoomSocket } from './room-broadcaster';
 import { RoomHistory } from './room-history';
 import { RoomState } from './room-state';
 import { RoomError, type EndReason, type Person, type RoomCommand, type RoomEvent, type RoomLimits } from './room.model';
 
-/** WebSocket close codes the client understands. */
-export const closeCodes = { ended: 4000, removed: 4403, replaced: 4409, refused: 4400 } as const;
+/** Where a participant's socket comes from: live rooms follow their session and browser. */
+export interface Presence {
+  sessionId: string | null;
+  /** The browser's anonymous id (signed cookie): a removal keeps that browser out too. */
+  browserId: string | null;
+  /** The account last signed in on that browser, for an anonymous listener. */
+  browserUserId: number | null;
+}
+
+/** Why someone is put out of the room by something that happened outside it. */
+export type ExpelReason = 'signedOut' | 'suspended' | 'blocked';
+const expelled: Record<ExpelReason, { code: number; message: string; remember: boolean }> = {
+  signedOut: { code: closeCodes.signedOut, message: 'You signed out', remember: false },
+  suspended: { code: closeCodes.suspended, message: 'This account is suspended', remember: false }, // admission refuses them anyway
+  blocked: { code: closeCodes.removed, message: 'You cannot join this room', remember: true },
+};
 
 export interface LiveRoomDeps {
   db: Db;
@@ -32,6 +47,7 @@ export class LiveRoom {
    * removal is still being written (rooms do not outlive the process, so memory is enough).
    */
   readonly removed = new Set<string>();
+  private readonly presence = new Map<string, Presence>();
   private readonly ticker: Timer;
   private readonly now: () => number;
   /** Hooks for the media plane: role and mute changes drive producers and transports. */
@@ -53,7 +69,7 @@ export class LiveRoom {
   }
 
   /** Someone's socket is open and admitted: join (or rejoin) and send them the room as it is. */
-  connect(socket: RoomSocket, person: Person): void {
+  connect(socket: RoomSocket, person: Person, presence: Presence = { sessionId: null, browserId: null, browserUserId: null }): void {
     let joined: ReturnType<RoomState['join']>;
     try {
       joined = this.state.join(person, this.now());
@@ -63,6 +79,7 @@ export class LiveRoom {
     }
     const previous = this.sockets.get(person.id);
     this.sockets.set(person.id, socket);
+    this.presence.set(person.id, presence);
     if (previous && previous !== socket) previous.close(closeCodes.replaced, 'Opened in another window');
     socket.subscribe(this.broadcaster.everyone);
     if (this.state.isManager(person.id)) socket.subscribe(this.broadcaster.managers);
@@ -101,13 +118,46 @@ export class LiveRoom {
     this.apply(this.state.end(reason));
   }
 
+  /** Removed by a moderator from outside the room (an admin page): like a host's removal. */
+  removeByModerator(id: string, byUserId: number): boolean {
+    if (!this.state.get(id)) return false;
+    this.apply(this.state.expel(id, this.now()), undefined, byUserId);
+    return true;
+  }
+
+  /** Whoever came in with this session (signed out, revoked) leaves now. */
+  expelSessions(sessionIds: ReadonlySet<string>): void {
+    for (const [id, presence] of [...this.presence]) if (presence.sessionId && sessionIds.has(presence.sessionId)) this.expel(id, 'signedOut');
+  }
+
+  /** The account, and any browser bound to it, leaves now (suspended, or blocked by the host). */
+  expelUser(userId: number, reason: ExpelReason): void {
+    for (const [id, presence] of [...this.presence]) if (id === `u:${userId}` || presence.browserUserId === userId) this.expel(id, reason);
+  }
+
+  /** The host's account was suspended: a present co-host carries on, otherwise the room ends. */
+  hostSuspended(): void {
+    const cohostHere = this.state.stage().some((p) => p.role === 'cohost' && p.connected);
+    if (!cohostHere) return this.end('hostSuspended');
+    this.expel(`u:${this.room.host_id}`, 'suspended');
+  }
+
+  private expel(id: string, reason: ExpelReason): void {
+    if (!this.state.get(id)) return;
+    const { code, message, remember } = expelled[reason];
+    const socket = this.sockets.get(id);
+    this.sockets.delete(id); // closed below with the reason, not as an ordinary removal
+    this.apply(remember ? this.state.expel(id, this.now()) : this.state.leave(id, this.now()));
+    socket?.close(code, message);
+  }
+
   snapshotFor(id: string) {
     const me = this.state.get(id);
     const manager = this.state.isManager(id);
     return {
       type: 'snapshot',
       room: { id: this.room.id, title: this.room.title, topics: JSON.parse(this.room.topics) as string[], speakPolicy: this.room.speak_policy, hostUserId: this.room.host_id },
-      you: me && { id: me.id, role: me.role, muted: me.muted, handRaised: me.handRaisedAt !== null, pendingInvite: me.pendingInvite, anonymous: me.userId === null },
+      you: me && { id: me.id, role: me.role, muted: me.muted, handRaised: me.handRaisedAt !== null, pendingInvite: me.pendingInvite, anonymous: me.userId === null, moderator: !!me.moderator },
       stage: this.state.stage().map((p) => this.state.view(p)),
       listenerCount: this.state.listenerCount(),
       actingHostId: this.state.actingHostId,
@@ -120,7 +170,7 @@ export class LiveRoom {
   }
 
   /** Routes each event to its audience, keeps subscriptions and history in step. */
-  private apply(events: RoomEvent[], actorId?: string): void {
+  private apply(events: RoomEvent[], actorId?: string, actorUserId?: number): void {
     const b = this.broadcaster;
     for (const event of events) {
       for (const observer of this.eventObservers) observer(event);
@@ -130,6 +180,7 @@ export class LiveRoom {
           else b.toAll(event);
           break;
         case 'participantLeft':
+          this.presence.delete(event.id);
           this.history.left(event.id);
           if (event.role === 'listener') b.listenersChanged(() => this.state.listenerCount());
           else b.toAll(event);
@@ -155,7 +206,9 @@ export class LiveRoom {
           break;
         case 'participantRemoved': {
           this.removed.add(event.id);
-          void this.history.removed(event.id, actorId ? (this.state.get(actorId)?.userId ?? null) : null);
+          const browserId = this.presence.get(event.id)?.browserId;
+          if (browserId) this.removed.add(`a:${browserId}`); // the same browser, signed out, stays out too
+          void this.history.removed(event.id, actorUserId ?? (actorId ? (this.state.get(actorId)?.userId ?? null) : null));
           b.toManagers(event);
           b.toPerson(event.id, { type: 'removed' });
           const socket = this.sockets.get(event.id);
@@ -184,6 +237,7 @@ export class LiveRoom {
     void this.history.ended(reason, this.peakListeners);
     for (const socket of this.sockets.values()) socket.close(closeCodes.ended, 'The room has ended');
     this.sockets.clear();
+    this.presence.clear();
     this.deps.onEnded(this);
   }
 

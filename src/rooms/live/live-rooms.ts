@@ -11,6 +11,8 @@ export const reconnectWindowMs = 30_000;
 
 export class LiveRooms {
   private readonly rooms = new Map<string, LiveRoom>();
+  /** Ended rooms whose last writes (status 'ended') are still on their way to the database. */
+  private readonly endings = new Set<Promise<void>>();
   private publisher: Publisher = { publish: () => {} };
   /** Called for every new live room (the media plane attaches here); start() awaits them. */
   readonly startObservers = new Set<(room: LiveRoom) => void | Promise<void>>();
@@ -41,6 +43,8 @@ export class LiveRooms {
       limits: this.limits(),
       onEnded: (ended) => {
         this.rooms.delete(ended.id);
+        const written = ended.history.settled().finally(() => this.endings.delete(written));
+        this.endings.add(written);
         this.deps.log.info('room ended', { room: ended.id, reason: ended.state.endReason });
       },
     });
@@ -52,6 +56,11 @@ export class LiveRooms {
     }
     this.rooms.set(room.id, live);
     return live;
+  }
+
+  /** Resolves once every room that ended is marked ended in the database. */
+  async endingsWritten(): Promise<void> {
+    await Promise.all(this.endings);
   }
 
   get(id: string): LiveRoom | undefined {

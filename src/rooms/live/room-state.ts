@@ -150,6 +150,12 @@ export class RoomState {
     return events;
   }
 
+  /** Out of the room for good, whatever their role (a host's removal, a block, an admin's decision). */
+  expel(id: string, now: number): RoomEvent[] {
+    if (!this.participants.has(id)) return [];
+    return [{ type: 'participantRemoved', id }, ...this.leave(id, now)];
+  }
+
   /** Time passes: expire lost connections, end a room left without host or co-host. */
   tick(now: number): RoomEvent[] {
     if (this.status === 'ended') return [];
@@ -253,14 +259,16 @@ export class RoomState {
         if (actor.role === 'listener') throw new RoomError('invalidState', 'You are not on stage');
         return this.setRole(actor, 'listener', now);
       case 'remove': {
-        this.requireManager(actor);
         const target = this.target(cmd.target);
+        if (actor.moderator && target.id !== actor.id) return this.expel(target.id, now);
+        this.requireManager(actor);
         this.requireAuthorityOver(actor, target);
-        return [{ type: 'participantRemoved', id: target.id }, ...this.leave(target.id, now)];
+        return this.expel(target.id, now);
       }
       case 'end':
-        if (!this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can end the room');
-        return this.end('host');
+        if (this.hasHostPowers(actor.id)) return this.end('host');
+        if (actor.moderator) return this.end('moderator');
+        throw new RoomError('forbidden', 'Only the host can end the room');
       case 'react':
         if (actor.userId === null) throw new RoomError('signInRequired', 'Sign in to react');
         return [{ type: 'reacted', id: actor.id, emoji: cmd.emoji }];

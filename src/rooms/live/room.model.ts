@@ -13,6 +13,8 @@ export interface Person {
   handle: string | null;
   name: string;
   avatar: string | null;
+  /** An instance admin: may remove anyone and end any room, like a host, wherever they listen. */
+  moderator?: boolean;
 }
 
 export interface Participant extends Person {
@@ -72,7 +74,7 @@ export type RoomCommand =
   | { type: 'end' }
   | { type: 'react'; emoji: ReactionEmoji };
 
-export type EndReason = 'host' | 'noHost' | 'shutdown';
+export type EndReason = 'host' | 'noHost' | 'shutdown' | 'moderator' | 'hostSuspended';
 
 export type RoomEvent =
   | { type: 'participantJoined'; participant: PublicParticipant }
