@@ -28,7 +28,9 @@ RUN apt-get update \
 COPY --from=build /src/dist/salon /usr/local/bin/salon
 USER salon
 WORKDIR /data
-ENV SALON_DATA_DIR=/data SALON_HOST=0.0.0.0 SALON_PORT=8080
+# Production mode (the binary sets it too; here it also reaches the healthcheck and any shell).
+# Not in the build stage: npm would then skip the devDependencies the build scripts use.
+ENV NODE_ENV=production SALON_DATA_DIR=/data SALON_HOST=0.0.0.0 SALON_PORT=8080
 VOLUME ["/data"]
 # HTTP, then audio (UDP, TCP fallback); see README "Firewall".
 EXPOSE 8080/tcp 40000-40015/udp 40000-40015/tcp

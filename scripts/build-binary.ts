@@ -21,8 +21,13 @@ const stagedWorker = join(staging, 'mediasoup-worker');
 copyFileSync(workerBin, stagedWorker);
 mkdirSync(dirname(outfile), { recursive: true });
 
+// The binary is the production build: NODE_ENV=production both where the bundler inlines
+// `process.env.NODE_ENV` (left alone, `--compile` inlines "development") and at run time, set by a
+// banner before any module runs, for libraries that read it from the environment (Elysia's
+// validation details use Bun.env). Forced, so the two can never disagree.
+const production = ['--define', 'process.env.NODE_ENV="production"', '--banner', 'process.env.NODE_ENV = "production";'];
 const proc = Bun.spawn(
-  [process.execPath, 'build', '--compile', '--minify-syntax', '--minify-whitespace', 'src/main.ts', stagedWorker, '--outfile', outfile],
+  [process.execPath, 'build', '--compile', '--minify-syntax', '--minify-whitespace', ...production, 'src/main.ts', stagedWorker, '--outfile', outfile],
   { cwd: root, stdio: ['inherit', 'inherit', 'inherit'] },
 );
 const code = await proc.exited;

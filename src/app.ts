@@ -14,6 +14,7 @@ import { roomSocketRoutes } from './realtime/room-socket.routes';
 import { roomRoutes } from './rooms/rooms.routes';
 import { staticRoutes } from './web/static.routes';
 import { checkCsrf } from './web/csrf';
+import { securityHeaders } from './web/security-headers';
 import { AppError } from './web/errors';
 import { FormInvalid, englishMessage } from './web/form-errors';
 import { json, page, redirect } from './web/respond';
@@ -21,18 +22,11 @@ import { errorPage } from '../views/error.page';
 
 export type { AppDeps } from './app-deps';
 
-const securityHeaders = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-};
-
 export function createApp(deps: AppDeps) {
+  const headers = securityHeaders(deps.config);
   return new Elysia()
     .onRequest(({ set }) => {
-      Object.assign(set.headers, securityHeaders);
+      Object.assign(set.headers, headers);
     })
     .onTransform(({ request, body }) => checkCsrf(request, body, deps.contexts.expectedOrigin(request)))
     .onError(async ({ code, error, request, server }) => {

@@ -15,3 +15,7 @@ declare module '*/static/build/room.js' {
   const path: string;
   export default path;
 }
+declare module '*.wasm' {
+  const path: string;
+  export default path;
+}

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand, spawnSalon } from '../support/process';
 import { tempDir } from '../support/salon';
+import { signUp } from '../support/web-client';
 
 const root = resolve(import.meta.dir, '../..');
 const buildDir = tempDir('salon-binary-');
@@ -27,8 +28,18 @@ test('the binary starts alone, serves /healthz with its embedded worker, and sto
   });
   const res = await fetch(running.url + '/healthz');
   expect(res.status).toBe(200);
-  const body = await res.json();
-  expect(body.media.live).toBe(1);
+  expect(await res.json()).toEqual({ status: 'ok', db: 'ok', media: 'ok' });
+  // The binary is the production build; the first account (an admin) may see that in the detail.
+  const { client: admin } = await signUp(running.url, 'root_admin');
+  const { detail } = await admin.json('/healthz');
+  expect(detail.media.live).toBe(1);
+  expect(detail.server.mode).toBe('production');
+  // Avatar re-encoding runs on WebAssembly codecs embedded in the binary.
+  const form = new FormData();
+  form.set('displayName', 'Root');
+  form.set('avatar', new File([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')], 'a.png'));
+  expect((await admin.post('/settings/profile', form)).status).toBe(200);
+  expect(readdirSync(join(dataDir, 'avatars')).length).toBe(1);
   const page = await fetch(running.url + '/static/htmx.min.js');
   expect(page.status).toBe(200);
   expect(await running.stop('SIGTERM')).toBe(0);

@@ -1,25 +1,44 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { startTestSalon, waitFor, type TestSalon } from '../support/salon';
+import { signUp, type WebClient } from '../support/web-client';
 
 let salon: TestSalon;
+let admin: WebClient; // the first account is the admin: only admins see /healthz's detail
 beforeAll(async () => {
   salon = await startTestSalon({ workerHealthIntervalMs: '500' });
+  admin = (await signUp(salon.url, 'root_admin')).client;
 });
 afterAll(async () => {
   await salon.dispose();
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(salon.url + path, { headers });
+const healthDetail = async () => (await (await admin.get('/healthz', 'json')).json()).detail;
 
 describe('/healthz', () => {
   test('is 200 with the database and a live worker', async () => {
     const res = await get('/healthz');
     expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body.status).toBe('ok');
-    expect(body.db.ok).toBe(true);
-    expect(body.media.live).toBe(1);
-    expect(body.media.workers[0].pid).toBeGreaterThan(0);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', media: 'ok' });
+    const detail = await healthDetail();
+    expect(detail.db.ok).toBe(true);
+    expect(detail.media.live).toBe(1);
+    expect(detail.media.workers[0].pid).toBeGreaterThan(0);
+    expect(detail.server.pid).toBe(process.pid);
+  });
+
+  test('process ids and other internals are for admins only', async () => {
+    const workerPid = salon.pool.status().workers[0]!.pid!;
+    const member = (await signUp(salon.url, 'member')).client;
+    for (const res of [await get('/healthz'), await member.get('/healthz', 'json')]) {
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ status: 'ok', db: 'ok', media: 'ok' });
+      expect(text).not.toContain(String(workerPid));
+      expect(text).not.toContain(String(process.pid));
+    }
+    const detail = await healthDetail();
+    expect(detail.media.workers[0].pid).toBe(workerPid);
+    expect(detail.server).toMatchObject({ pid: process.pid, version: expect.any(String), mode: expect.any(String) });
   });
 
   test('the worker really creates a router and a WebRtcTransport', async () => {
@@ -35,14 +54,14 @@ describe('/healthz', () => {
   });
 
   test('a killed worker is replaced and /healthz recovers', async () => {
-    const before = (await (await get('/healthz')).json()).media.workers[0];
+    const before = (await healthDetail()).media.workers[0];
     process.kill(before.pid, 'SIGKILL');
 
     // While it is down the instance reports it (503: no live worker), then recovers on its own.
     await waitFor(async () => (await get('/healthz')).status === 503, 5000, '/healthz to report the dead worker');
     await waitFor(async () => (await get('/healthz')).status === 200, 10_000, '/healthz to recover');
 
-    const after = (await (await get('/healthz')).json()).media.workers[0];
+    const after = (await healthDetail()).media.workers[0];
     expect(after.pid).not.toBe(before.pid);
     expect(after.restarts).toBe(1);
     // The replacement is a working worker.
@@ -52,7 +71,7 @@ describe('/healthz', () => {
   });
 
   test('a worker that stops answering is killed and replaced', async () => {
-    const before = (await (await get('/healthz')).json()).media.workers[0];
+    const before = (await healthDetail()).media.workers[0];
     const replaced = new Promise<number>((resolve) => salon.pool.once('workerReplaced', (_i, w) => resolve(w.pid)));
     process.kill(before.pid, 'SIGSTOP'); // alive but frozen: only the health check can tell
     const newPid = await replaced;
