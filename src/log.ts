@@ -1,4 +1,5 @@
 // One-line structured logs on stderr: `time level message key=value ...`.
+// An Error field is written as `key="Name: message" key.stack="..."`: stacks survive, lines stay one per event.
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -14,7 +15,14 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
     if (rank[at] < rank[level]) return;
     let line = `${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${message}`;
     for (const [key, value] of Object.entries(fields ?? {})) {
-      const shown = value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value);
+      if (value instanceof Error) {
+        // An unexpected error keeps its stack, escaped onto the same line (`\n` inside the quotes).
+        line += ` ${key}=${JSON.stringify(`${value.name}: ${value.message}`)}`;
+        if (value.stack) line += ` ${key}.stack=${JSON.stringify(value.stack)}`;
+        if (value.cause instanceof Error) line += ` ${key}.cause=${JSON.stringify(value.cause.stack ?? `${value.cause.name}: ${value.cause.message}`)}`;
+        continue;
+      }
+      const shown = typeof value === 'string' ? value : JSON.stringify(value);
       line += ` ${key}=${/\s/.test(shown ?? '') ? JSON.stringify(shown) : shown}`;
     }
     write(line + '\n');

@@ -71,7 +71,7 @@ async function salonWithSpeakers(workers: number, speakers: number, routerListen
     roomId,
     speakerPid: speakerChild.pid,
     async close() {
-      await speakerChild.call('close').catch(() => {});
+      await speakerChild.call('close').catch(() => {}); // tear-down: the child is stopped next anyway
       speakerChild.stop();
       await salon.dispose();
     },
@@ -105,7 +105,7 @@ async function weriftScenario(steps: number[], perSecond: number, into: WeriftSt
   try {
     into.push(...(await rampWerift(run.salon, run.roomId, 1, crowd, steps, perSecond, windowSeconds, [crowd.pid, run.speakerPid])));
   } finally {
-    await crowd.call('closeAll').catch(() => {});
+    await crowd.call('closeAll').catch(() => {}); // tear-down: the child is stopped next anyway
     crowd.stop();
     await run.close();
   }

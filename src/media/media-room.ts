@@ -132,8 +132,10 @@ export class MediaRoom {
     peer.producer = producer;
     this.producing.add(peer);
     if (now.muted !== producer.paused) await (now.muted ? producer.pause() : producer.resume());
-    await this.audioLevels.addProducer({ producerId: producer.id }).catch(() => {});
-    await this.activeSpeaker.addProducer({ producerId: producer.id }).catch(() => {});
+    // Without these observers the room only loses its speaking indicator for this producer: warn, go on.
+    const unobserved = (error: unknown) => producer.closed || this.log.warn('speaking indicator will miss a producer', { room: this.live.id, peer: peer.id, error });
+    await this.audioLevels.addProducer({ producerId: producer.id }).catch(unobserved);
+    await this.activeSpeaker.addProducer({ producerId: producer.id }).catch(unobserved);
     producer.observer.once('close', () => {
       if (peer.producer !== producer) return;
       peer.producer = null;
@@ -256,7 +258,9 @@ export class MediaRoom {
       }
       case 'muteChanged': {
         const producer = this.peers.get(event.id)?.producer;
-        if (producer) void (event.muted ? producer.pause() : producer.resume()).catch(() => {});
+        // A producer closed meanwhile (its speaker left) is silent anyway; any other failure is logged.
+        const failed = (error: unknown) => producer?.closed || this.log.error('could not apply a mute to the producer', { room: this.live.id, peer: event.id, muted: event.muted, error });
+        if (producer) void (event.muted ? producer.pause() : producer.resume()).catch(failed);
         break;
       }
       case 'participantLeft':
@@ -320,18 +324,20 @@ export class MediaRoom {
     this.peers.clear();
     this.producing.clear();
     this.routers.close();
+    let lastError: unknown;
     for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
       try {
         await this.openRouter();
         this.recovering = false;
         this.live.broadcaster.toAll({ type: 'mediaReset' });
         return;
-      } catch {
+      } catch (error) {
+        lastError = error;
         await Bun.sleep(200); // no live worker yet: the pool is replacing it
       }
     }
     this.recovering = false;
-    this.log.error('could not move the room to a live media worker', { room: this.live.id });
+    this.log.error('could not move the room to a live media worker', { room: this.live.id, error: lastError });
   }
 
   private hasOpus(caps: types.RtpCapabilities) {

@@ -61,7 +61,8 @@ export class RoomsService {
       await this.deps.live.start(row);
     } catch (error) {
       await markRoomEnded(this.deps.db, row.id, 'noAudio', 0);
-      throw new AppError(503, `Audio is unavailable right now (${(error as Error).message}); try again in a moment`);
+      // `cause` keeps the media failure's stack in the request log.
+      throw Object.assign(new AppError(503, `Audio is unavailable right now (${(error as Error).message}); try again in a moment`), { cause: error });
     }
     return row;
   }
