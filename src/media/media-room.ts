@@ -239,7 +239,7 @@ export class MediaRoom {
         type: 'newConsumer',
         consumerId: consumer.id,
         producerId: producer.id,
-        participantId: producer.appData.peerId,
+        participantId: producer.appData.peerId as string,
         kind: consumer.kind,
         rtpParameters: consumer.rtpParameters,
       });
@@ -299,7 +299,7 @@ export class MediaRoom {
     this.audioLevels.on('silence', () => this.speaking([]));
     // The dominant speaker (the one to put forward in the UI), distinct from everyone audible.
     this.activeSpeaker = await primary.createActiveSpeakerObserver({ interval: 300 });
-    this.activeSpeaker.on('dominantspeaker', ({ producer }) => this.live.broadcaster.toAll({ type: 'dominantSpeaker', id: producer.appData.peerId }));
+    this.activeSpeaker.on('dominantspeaker', ({ producer }) => this.live.broadcaster.toAll({ type: 'dominantSpeaker', id: producer.appData.peerId as string }));
   }
 
   private producerIds(): string[] {

@@ -2,6 +2,7 @@
 // or an error naming why; never a crash.
 import type { AppDeps } from '../app-deps';
 import { iceServersFor } from '../media/turn-credentials';
+import type { ServerMessage } from '../rooms/live/protocol';
 import { RoomError } from '../rooms/live/room.model';
 import type { ClientMessage } from './client-messages';
 import type { RoomConnection } from './room-connections';
@@ -9,7 +10,7 @@ import type { RoomConnection } from './room-connections';
 export type MediaMessage = Extract<ClientMessage, { type: 'mediaCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consumeReady' | 'resumeConsumer' }>;
 export const mediaMessageTypes: ReadonlySet<string> = new Set<MediaMessage['type']>(['mediaCapabilities', 'createTransport', 'connectTransport', 'produce', 'consumeReady', 'resumeConsumer']);
 
-export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'>, conn: RoomConnection, message: MediaMessage, reply: (m: object) => void) {
+export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'>, conn: RoomConnection, message: MediaMessage, reply: (m: ServerMessage) => void) {
   const id = conn.personId;
   try {
     const media = deps.media.get(conn.live.id);
@@ -36,7 +37,7 @@ export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'
     }
     reply({ type: 'mediaReply', ref: message.ref, data });
   } catch (error) {
-    const code = error instanceof RoomError ? error.code : 'mediaError';
+    const code = error instanceof RoomError ? error.code : ('mediaError' as const);
     if (!(error instanceof RoomError)) deps.log.debug('media request refused', { type: message.type, error });
     reply({ type: 'error', code, message: (error as Error).message ?? 'Media request failed', ref: message.ref });
   }

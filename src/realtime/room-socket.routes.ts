@@ -4,8 +4,8 @@ import { Elysia } from 'elysia';
 import type { AppDeps } from '../app-deps';
 import type { User } from '../db/schema';
 import { anonymousCookie } from '../rooms/anonymous-listener';
-import { closeCodes } from '../rooms/live/protocol';
-import type { RoomSocket } from '../rooms/live/room-broadcaster';
+import { closeCodes, type ErrorCode, type ServerMessage } from '../rooms/live/protocol';
+import { send, type RoomSocket } from '../rooms/live/room-broadcaster';
 import { RoomError } from '../rooms/live/room.model';
 import { parseCookies } from '../web/cookies';
 import { FormInvalid } from '../web/form-errors';
@@ -35,8 +35,8 @@ export function roomSocketRoutes(deps: AppDeps) {
           unsubscribe: (topic) => raw.unsubscribe(topic),
           close: (code, reason) => raw.close(code, reason),
         };
-        const refuse = (code: number, errorCode: string, message: string) => {
-          socket.send(JSON.stringify({ type: 'error', code: errorCode, message }));
+        const refuse = (code: number, errorCode: ErrorCode, message: string) => {
+          send(socket, { type: 'error', code: errorCode, message });
           socket.close(code, message.slice(0, 120));
         };
         const { ctx, params } = ws.data;
@@ -61,7 +61,7 @@ export function roomSocketRoutes(deps: AppDeps) {
       },
       message(ws, raw) {
         const conn = connections.get(ws.id);
-        const reply = (message: object) => ws.raw.send(JSON.stringify(message));
+        const reply = (message: ServerMessage) => ws.raw.send(JSON.stringify(message));
         if (!conn) return reply({ type: 'error', code: 'notJoined', message: 'Wait for the room snapshot before sending' });
         if (!connections.allow(conn)) return reply({ type: 'error', code: 'rateLimited', message: 'Too many messages; slow down' });
         const parsed = parseClientMessage(raw);
@@ -84,7 +84,7 @@ export function roomSocketRoutes(deps: AppDeps) {
       },
     });
 
-  async function handle(conn: RoomConnection, message: ClientMessage, viewer: User | null, reply: (m: object) => void): Promise<void> {
+  async function handle(conn: RoomConnection, message: ClientMessage, viewer: User | null, reply: (m: ServerMessage) => void): Promise<void> {
     if (mediaMessageTypes.has(message.type)) return signalMedia(deps, conn, message as MediaMessage, reply);
     switch (message.type) {
       case 'leave':

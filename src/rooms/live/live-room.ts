@@ -3,8 +3,8 @@
 import type { Db } from '../../db/connection';
 import type { Room } from '../../db/schema';
 import type { Logger } from '../../log';
-import { closeCodes } from './protocol';
-import { RoomBroadcaster, type Publisher, type RoomSocket } from './room-broadcaster';
+import { closeCodes, type Hand, type RoomSnapshot } from './protocol';
+import { RoomBroadcaster, send, type Publisher, type RoomSocket } from './room-broadcaster';
 import { RoomHistory } from './room-history';
 import { RoomState } from './room-state';
 import { RoomError, type EndReason, type Person, type RoomCommand, type RoomEvent, type RoomLimits } from './room.model';
@@ -84,7 +84,7 @@ export class LiveRoom {
     socket.subscribe(this.broadcaster.everyone);
     if (this.state.isManager(person.id)) socket.subscribe(this.broadcaster.managers);
     if (!joined.reconnected) this.history.joined(joined.participant);
-    socket.send(JSON.stringify(this.snapshotFor(person.id)));
+    send(socket, this.snapshotFor(person.id));
     this.apply(joined.events);
   }
 
@@ -95,7 +95,7 @@ export class LiveRoom {
       this.apply(this.state.command(id, command, this.now()), id);
     } catch (error) {
       if (!(error instanceof RoomError)) throw error;
-      socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message, ref }));
+      send(socket, { type: 'error', code: error.code, message: error.message, ref });
     }
   }
 
@@ -151,7 +151,7 @@ export class LiveRoom {
     socket?.close(code, message);
   }
 
-  snapshotFor(id: string) {
+  snapshotFor(id: string): RoomSnapshot {
     const me = this.state.get(id);
     const manager = this.state.isManager(id);
     return {
@@ -165,8 +165,8 @@ export class LiveRoom {
     };
   }
 
-  private handQueue() {
-    return this.state.hands().map((p) => ({ id: p.id, name: p.name, handle: p.handle, raisedAt: p.handRaisedAt }));
+  private handQueue(): Hand[] {
+    return this.state.hands().map((p) => ({ id: p.id, name: p.name, handle: p.handle, raisedAt: p.handRaisedAt ?? 0 })); // hands() holds raised hands only
   }
 
   /** Routes each event to its audience, keeps subscriptions and history in step. */
@@ -243,7 +243,7 @@ export class LiveRoom {
 
   private refuse(socket: RoomSocket, error: unknown) {
     if (!(error instanceof RoomError)) throw error;
-    socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message }));
+    send(socket, { type: 'error', code: error.code, message: error.message });
     socket.close(closeCodes.refused, error.message.slice(0, 120));
   }
 }

@@ -2,6 +2,7 @@
 // publish reaches all sockets natively); hosts and co-hosts share a second topic for the hand queue.
 // Listener counts and reactions are coalesced: a flood of joins or emojis costs a few messages a
 // second, not one per listener per event (fewer still in very big rooms).
+import type { ServerMessage } from './protocol';
 import type { ReactionEmoji } from './room.model';
 
 export interface RoomSocket {
@@ -13,6 +14,11 @@ export interface RoomSocket {
 
 export interface Publisher {
   publish(topic: string, data: string): void;
+}
+
+/** The one way a message reaches a single socket: only protocol messages can be sent. */
+export function send(socket: RoomSocket, message: ServerMessage): void {
+  socket.send(JSON.stringify(message));
 }
 
 export const flushIntervalMs = 250;
@@ -46,21 +52,21 @@ export class RoomBroadcaster {
     this.managers = `room:${roomId}:managers`;
   }
 
-  toAll(message: object) {
+  toAll(message: ServerMessage) {
     this.messagesOut++;
     this.publisher.publish(this.everyone, JSON.stringify(message));
   }
 
-  toManagers(message: object) {
+  toManagers(message: ServerMessage) {
     this.messagesOut++;
     this.publisher.publish(this.managers, JSON.stringify(message));
   }
 
-  toPerson(id: string, message: object) {
+  toPerson(id: string, message: ServerMessage) {
     const socket = this.sockets.get(id);
     if (!socket) return;
     this.messagesOut++;
-    socket.send(JSON.stringify(message));
+    send(socket, message);
   }
 
   /** The listener count changed; send it at the next flush (if it still differs). */
