@@ -2,6 +2,7 @@
 import { parseArgs } from './cli/parse-args';
 import { helpText } from './cli/help';
 import { createAdmin } from './cli/create-admin';
+import { cleanup } from './cli/cleanup';
 import { ConfigError, dumpConfig, loadConfig } from './config/config.load';
 import { openDatabase } from './db/connection';
 import { migrateToLatest } from './db/migrator';
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (cli.command === 'create-admin') return print(await createAdmin(config, cli.positionals));
+
+  if (cli.command === 'cleanup') return print(await cleanup(config));
 
   if (cli.command === 'healthcheck') {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

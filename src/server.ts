@@ -11,6 +11,7 @@ import { createApp, type AppDeps } from './app';
 import { roomFrameLimitBytes } from './realtime/room-connections';
 import { createServices } from './services';
 import { endOrphanedRooms } from './rooms/rooms.repository';
+import { startPeriodicPurge } from './cleanup';
 
 export interface RunningSalon {
   url: string;
@@ -40,6 +41,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   log.info('media workers ready', { count: config.workers, announcedIp: announcedIp(config), bin: workerBin });
 
   const deps = await createServices({ config, db, pool, log });
+  const stopPurging = startPeriodicPurge(deps); // expired sessions and rate-limit windows, hourly
   // Room socket frames over the limit are refused by Bun before any parsing (the socket closes, code 1009).
   const app = createApp(deps).listen({ hostname: config.host, port: config.port, websocket: { maxPayloadLength: roomFrameLimitBytes } });
   const server = app.server!;
@@ -51,6 +53,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      stopPurging();
       await deps.live.endAll('shutdown'); // tell every room, write its history
       await app.stop(); // stop accepting, let in-flight requests finish
       await pool.close();

@@ -88,7 +88,9 @@ export class SessionsService {
     this.events.announce({ type: 'sessionsEnded', sessionIds: ended.map((s) => s.id) });
   }
 
-  async deleteExpired(): Promise<void> {
-    await this.db.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute();
+  /** Removes sessions past their expiry (no one can use them any more); returns how many. */
+  async deleteExpired(now = new Date()): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -11,7 +11,7 @@ export class RateLimiter {
   /** Counts one hit against `limit` per `windowMs`. */
   hit(key: string, limit: number, windowMs: number): RateDecision {
     const now = Date.now();
-    this.prune(now);
+    if (now - this.lastPrune >= 60_000) this.prune(now);
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
       window = { count: 0, resetAt: now + windowMs };
@@ -33,9 +33,15 @@ export class RateLimiter {
     this.windows.delete(key);
   }
 
-  private prune(now: number) {
-    if (now - this.lastPrune < 60_000) return;
+  /** Forgets windows that have ended (they no longer limit anyone); returns how many. */
+  prune(now = Date.now()): number {
     this.lastPrune = now;
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+    let removed = 0;
+    for (const [key, window] of this.windows) {
+      if (window.resetAt > now) continue;
+      this.windows.delete(key);
+      removed++;
+    }
+    return removed;
   }
 }

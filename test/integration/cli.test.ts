@@ -1,5 +1,6 @@
 // The `salon` command line run from source as a real process.
 import { afterAll, expect, test } from 'bun:test';
+import { Database } from 'bun:sqlite';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand, spawnSalon } from '../support/process';
@@ -95,4 +96,24 @@ test('create-admin reads the password from standard input', async () => {
   proc.stdin.end();
   expect(await proc.exited).toBe(0);
   expect(await new Response(proc.stdout).text()).toContain('Admin @piped created.');
+});
+
+test('cleanup deletes expired sessions, keeps valid ones and says how many went', async () => {
+  const dataDir = freshDir();
+  const env = { ...process.env, SALON_DATA_DIR: dataDir, SALON_ADMIN_PASSWORD: 'admin-password-1' };
+  expect((await runCommand([...salon, 'create-admin', 'keeper', 'keeper@example.org'], env)).code).toBe(0);
+  const file = new Database(join(dataDir, 'salon.sqlite'));
+  const userId = file.query<{ id: number }, []>('select id from users').get()!.id;
+  const insert = file.query('insert into sessions (id, user_id, expires_at) values (?, ?, ?)');
+  insert.run('expired-1', userId, new Date(Date.now() - 60_000).toISOString());
+  insert.run('expired-2', userId, '2000-01-01T00:00:00.000Z');
+  insert.run('valid', userId, new Date(Date.now() + 3600_000).toISOString());
+
+  const first = await runCommand([...salon, 'cleanup'], env);
+  expect(first.code).toBe(0);
+  expect(first.stdout.trim()).toBe('Removed 2 expired sessions.');
+  expect(file.query<{ id: string }, []>('select id from sessions order by id').all()).toEqual([{ id: 'valid' }]);
+  const second = await runCommand([...salon, 'cleanup'], env);
+  expect(second.stdout.trim()).toBe('Removed 0 expired sessions.');
+  file.close();
 });

@@ -1,6 +1,7 @@
 // Log in / out, server-side sessions, rate limits, suspension.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { startTestSalon, type TestSalon } from '../support/salon';
+import { startPeriodicPurge } from '../../src/cleanup';
+import { startTestSalon, waitFor, type TestSalon } from '../support/salon';
 import { logIn, signUp, WebClient, type Account } from '../support/web-client';
 
 let salon: TestSalon;
@@ -163,5 +164,19 @@ describe('behind https', () => {
     } finally {
       await secure.dispose();
     }
+  });
+});
+
+describe('expired data is purged on a timer', () => {
+  test('an expired session row goes, signed-in people stay signed in', async () => {
+    const { id: userId } = await salon.db.selectFrom('users').select('id').where('handle', '=', 'alice').executeTakeFirstOrThrow();
+    await salon.db.insertInto('sessions').values({ id: 'long-expired', user_id: userId, expires_at: '2000-01-01T00:00:00.000Z' }).execute();
+    const stop = startPeriodicPurge(salon.deps, 50);
+    try {
+      await waitFor(async () => !(await salon.db.selectFrom('sessions').select('id').where('id', '=', 'long-expired').executeTakeFirst()), 5_000, 'purge');
+    } finally {
+      stop();
+    }
+    expect((await alice.client.get('/settings', 'json')).status).toBe(200);
   });
 });
