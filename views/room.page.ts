@@ -4,6 +4,7 @@ import { html } from '../src/web/html';
 import type { Room, User } from '../src/db/schema';
 import type { PublicParticipant } from '../src/rooms/live/room.model';
 import { reactionEmojis } from '../src/rooms/live/room.model';
+import { errorCodes } from '../src/rooms/live/protocol';
 import type { MessageKey } from '../src/i18n/messages.en';
 import { assetUrl } from '../src/web/static-assets';
 import { avatar, csrfField } from './components';
@@ -28,6 +29,7 @@ const clientKeys = [
   'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
   'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners', 'room.volume',
   'room.musicMode', 'room.microphone', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',
+  'room.endedStatus', ...errorCodes.map((code) => `room.error.${code}` as const),
 ] as const satisfies readonly MessageKey[];
 
 function stageMember(ctx: PageContext, p: PublicParticipant) {
@@ -43,8 +45,10 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
   const { room, host } = view;
   const topics = JSON.parse(room.topics) as string[];
   const ended = room.status === 'ended' || !view.live;
-  const strings = Object.fromEntries(clientKeys.map((k) => [k, t(k)]));
-  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-strings="${JSON.stringify(strings)}">
+  // An ended page has no live client: no strings for it, nothing live left on the page.
+  const strings = ended ? {} : Object.fromEntries(clientKeys.map((k) => [k, t(k)]));
+  // A live page is never restored from htmx's history snapshot (Back would show a stale "Live" room).
+  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" ${ended ? '' : html`hx-history="false"`} data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-strings="${JSON.stringify(strings)}">
     <header class="room-head">
       <h1>${room.title}</h1>
       ${topics.length ? html`<p class="topics">${topics.map((topic) => html`<span class="topic">#${topic}</span> `)}</p>` : ''}

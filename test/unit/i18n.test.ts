@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { catalogs, chooseLanguage, languageFromHeader, translator } from '../../src/i18n/i18n';
 import { en } from '../../src/i18n/messages.en';
+import { errorCodes } from '../../src/rooms/live/protocol';
 
 describe('translations', () => {
   for (const [language, catalog] of Object.entries(catalogs)) {
@@ -15,6 +16,10 @@ describe('translations', () => {
       expect(Object.keys(catalog).sort()).toEqual(Object.keys(en).sort());
     });
   }
+});
+
+test('every room and socket error code has a translation (room.error.<code>)', () => {
+  for (const code of errorCodes) expect(Object.hasOwn(en, `room.error.${code}`), code).toBe(true);
 });
 
 describe('language choice', () => {
