@@ -6,6 +6,13 @@ type Q = Kysely<DatabaseSchema>;
 
 export const findUserById = (db: Q, id: number) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** Many users by id in one query, keyed by id (ids not found are absent). */
+export async function findUsersByIds(db: Q, ids: readonly number[]): Promise<Map<number, User>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((u) => [u.id, u]));
+}
+
 export const findUserByHandle = (db: Q, handle: string) =>
   db.selectFrom('users').selectAll().where('handle', '=', handle).executeTakeFirst();
 

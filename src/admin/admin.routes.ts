@@ -16,9 +16,10 @@ const pageSize = 50;
 export function adminRoutes(deps: AppDeps) {
   const usersView = async (ctx: RequestContext, query: string, pageIndex: number, extra: { values?: Record<string, string>; errors?: FieldError[]; created?: string } = {}) => {
     const rows = await searchUsers(deps.db, query, pageSize + 1, pageIndex * pageSize);
-    const followers = await Promise.all(rows.slice(0, pageSize).map((u) => deps.social.counts(u.id)));
+    const shown = rows.slice(0, pageSize);
+    const counts = await deps.social.countsOf(shown.map((u) => u.id)); // one query for the page
     return adminUsersPage(ctx, {
-      users: rows.slice(0, pageSize).map((u, i) => ({ ...u, followers: followers[i]!.followers })),
+      users: shown.map((u) => ({ ...u, followers: counts.get(u.id)!.followers })),
       query,
       page: pageIndex,
       hasMore: rows.length > pageSize,

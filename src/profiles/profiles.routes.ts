@@ -38,9 +38,8 @@ export function profileRoutes(deps: AppDeps) {
       const user = await profileOf(ctx, params.handle);
       const pageIndex = Math.max(0, Number(query.page) || 0);
       const people = await deps.social.connections(user.id, direction, pageIndex);
-      const withRelationships = await Promise.all(
-        people.map(async (p) => ({ ...p, relationship: await deps.social.relationship(ctx.viewer, { ...user, ...p } as User) })),
-      );
+      const relationships = await deps.social.relationships(ctx.viewer, people.map((p) => p.id)); // one query for the page
+      const withRelationships = people.map((p) => ({ ...p, relationship: relationships.get(p.id)! }));
       if (ctx.wantsJson) return json(ctx, { [direction]: people.map((p) => ({ handle: p.handle, displayName: p.display_name })) });
       return page(ctx, connectionsPage(ctx, { user, direction, people: withRelationships }));
     }, handleParams);

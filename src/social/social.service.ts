@@ -5,7 +5,7 @@ import type { Db } from '../db/connection';
 import { AccountEvents } from '../accounts/account-events';
 import type { User } from '../db/schema';
 import { Forbidden, Invalid } from '../web/errors';
-import { followCounts, followeeIds, hasBlocked, isFollowing, listConnections } from './social.repository';
+import { followCounts, followCountsOf, followeeIds, hasBlocked, isFollowing, listConnections, relationshipsOf } from './social.repository';
 
 export interface Relationship {
   following: boolean;
@@ -76,8 +76,21 @@ export class SocialService {
     return { following, followedBy, blocking };
   }
 
+  /** `relationship` for a whole list of people, in one query (follower lists). */
+  async relationships(viewer: User | null, targetIds: readonly number[]): Promise<Map<number, Relationship>> {
+    const none: Relationship = { following: false, followedBy: false, blocking: false };
+    const found = viewer ? await relationshipsOf(this.db, viewer.id, targetIds.filter((id) => id !== viewer.id)) : new Map<number, Relationship>();
+    return new Map(targetIds.map((id) => [id, found.get(id) ?? none]));
+  }
+
   counts(userId: number) {
     return followCounts(this.db, userId);
+  }
+
+  /** `counts` for a whole list of people, in one query (admin users page). */
+  async countsOf(userIds: readonly number[]): Promise<Map<number, { followers: number; following: number }>> {
+    const found = await followCountsOf(this.db, userIds);
+    return new Map(userIds.map((id) => [id, found.get(id) ?? { followers: 0, following: 0 }]));
   }
 
   /** Whom `userId` follows, as ids (ordering rooms, no profile data needed). */
