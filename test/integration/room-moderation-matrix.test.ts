@@ -70,7 +70,7 @@ describe('authorization matrix for room moderation routes', () => {
       const res = await clientOf(who).post(`/r/${roomId}/remove`, { participant: personId.listener });
       expect([who, res.status]).toEqual([who, who === 'anonymous' ? 401 : 403]);
     }
-    expect(salon.deps.live.get(roomId)!.state.get(personId.listener)).toBeDefined();
+    expect(salon.deps.live.get(roomId)!.state.get(personId.listener)).toMatchObject({ id: personId.listener, role: 'listener' });
     expect((await clientOf('admin').post(`/r/${roomId}/remove`, { participant: 'not-an-id' })).status).toBe(400);
     expect((await clientOf('admin').post(`/r/${roomId}/remove`, { participant: personId.listener })).status).toBe(200);
     expect(salon.deps.live.get(roomId)!.state.get(personId.listener)).toBeUndefined();

@@ -69,7 +69,8 @@ describe('sessions list', () => {
     expect(sessions.length).toBeGreaterThanOrEqual(2);
     expect(sessions.filter((s: { current: boolean }) => s.current).length).toBe(1);
     const other = sessions.find((s: { current: boolean; ip: string }) => !s.current && s.ip === phone.ip);
-    expect(other).toBeDefined();
+    expect(other).toMatchObject({ current: false, ip: phone.ip }); // (no expect.any here: Bun 1.4's toMatchObject writes the matcher into the object)
+    expect(other.id).toBeString();
 
     const bob = await signUp(salon.url, 'bob');
     expect((await bob.client.post(`/settings/sessions/${other.id}/revoke`, {})).status).toBe(404);

@@ -7,7 +7,7 @@ test('README documents every start-up setting with its env variable, flag and de
   const readme = await Bun.file(resolve(import.meta.dir, '../../README.md')).text();
   for (const [key, spec] of Object.entries(configSchema)) {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
-    expect(row, `README row for ${key}`).toBeDefined();
+    expect(row, `README row for ${key}`).toBeString();
     expect(row).toContain(`\`${envName(key)}\``);
     expect(row).toContain(`\`${flagName(key)}\``);
     expect(row).toContain(`\`${JSON.stringify(spec.default)}\``);
