@@ -3,8 +3,15 @@
 // plays what it receives, and rebuilds everything after a reconnection or a server-side reset.
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
+import type { NewConsumer } from '../rooms/live/protocol';
 
-export type Request = (message: Record<string, unknown>) => Promise<any>;
+/** Sends a signalling request; resolves with the server's `mediaReply` data. */
+export type Request = <Reply>(message: { type: string } & Record<string, unknown>) => Promise<Reply>;
+
+interface MediaCapabilities {
+  routerRtpCapabilities: types.RtpCapabilities;
+  iceServers: RTCIceServer[];
+}
 
 export interface AudioEvents {
   /** A message for the person (microphone denied, absent...). */
@@ -26,7 +33,7 @@ export class RoomAudio {
   private producer: types.Producer | null = null;
   private micTrack: MediaStreamTrack | null = null;
   private readonly consumers = new Map<string, types.Consumer>();
-  private pendingConsumers: any[] = [];
+  private pendingConsumers: NewConsumer[] = [];
   /** The wanted microphone state; applied to the producer whenever it exists. */
   private muted = true;
   listening = false;
@@ -45,7 +52,7 @@ export class RoomAudio {
   async listen(): Promise<void> {
     this.events.state('starting');
     this.listening = true;
-    const { routerRtpCapabilities, iceServers } = await this.request({ type: 'mediaCapabilities' });
+    const { routerRtpCapabilities, iceServers } = await this.request<MediaCapabilities>({ type: 'mediaCapabilities' });
     this.device = new Device();
     await this.device.load({ routerRtpCapabilities });
     this.recv = await this.transport('recv', iceServers);
@@ -55,12 +62,12 @@ export class RoomAudio {
   }
 
   /** The server announced a stream for us. */
-  async consume(message: any): Promise<void> {
+  async consume(message: NewConsumer): Promise<void> {
     if (!this.recv) {
       this.pendingConsumers.push(message);
       return;
     }
-    const consumer = await this.recv.consume({ id: message.consumerId, producerId: message.producerId, kind: message.kind, rtpParameters: message.rtpParameters });
+    const consumer = await this.recv.consume({ id: message.consumerId, producerId: message.producerId, kind: message.kind, rtpParameters: message.rtpParameters as types.RtpParameters });
     this.consumers.set(consumer.id, consumer);
     // Elements get their stream only now: an element waiting for data would hold back the page's
     // load event. The Listen click allowed playback (autoplay rules).
@@ -101,7 +108,7 @@ export class RoomAudio {
     if (!track) return false;
     this.stopMicrophone();
     this.micTrack = track;
-    const { iceServers } = await this.request({ type: 'mediaCapabilities' });
+    const { iceServers } = await this.request<MediaCapabilities>({ type: 'mediaCapabilities' });
     this.send = await this.transport('send', iceServers);
     // Speech settings: mono, DTX (silence costs nothing), in-band FEC (survives packet loss).
     this.producer = await this.send.produce({ track, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, stopTracks: false });
@@ -152,7 +159,7 @@ export class RoomAudio {
   }
 
   private async transport(direction: 'send' | 'recv', iceServers: RTCIceServer[]): Promise<types.Transport> {
-    const params = await this.request({ type: 'createTransport', direction });
+    const params = await this.request<types.TransportOptions>({ type: 'createTransport', direction });
     const options = { ...params, iceServers };
     const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
@@ -160,7 +167,7 @@ export class RoomAudio {
     });
     if (direction === 'send') {
       transport.on('produce', ({ rtpParameters }, done, fail) => {
-        this.request({ type: 'produce', transportId: transport.id, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
+        this.request<{ producerId: string }>({ type: 'produce', transportId: transport.id, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
       });
     }
     return transport;

@@ -1,6 +1,6 @@
 // The room's WebSocket, with automatic reconnection (the server keeps a participant's role for
 // 30 s) and no reconnection when the room ended, or the person was removed or refused.
-import { finalCloseCodes } from '../rooms/live/protocol';
+import { finalCloseCodes, type ServerMessage } from '../rooms/live/protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -11,7 +11,7 @@ export class RoomConnection {
 
   constructor(
     private readonly url: string,
-    private readonly handlers: { message(data: any): void; state(state: ConnectionState, code?: number): void },
+    private readonly handlers: { message(data: ServerMessage): void; state(state: ConnectionState, code?: number): void },
   ) {}
 
   open() {
@@ -24,7 +24,7 @@ export class RoomConnection {
     };
     socket.onmessage = (e) => {
       try {
-        this.handlers.message(JSON.parse(e.data));
+        this.handlers.message(JSON.parse(e.data) as ServerMessage); // the server sends only protocol messages
       } catch {
         /* not ours */
       }

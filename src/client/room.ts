@@ -1,22 +1,16 @@
-// The room page's client: keeps the stage, counts and hand queue live from the server's events,
-// plays the room's audio and sends the microphone of people on stage. The client survives
-// htmx-boosted navigation (the audio element lives in the preserved #player region), so a person
-// keeps listening while browsing other Salon pages.
-import { RoomAudio, musicModeKey } from './room-audio';
-import { RoomConnection } from './room-connection';
-import { renderRoom, type Hand, type Me, type ViewState } from './room-view';
+// The room page's client: server messages go through the pure reducer (room-state.ts) and then
+// their effects (audio, toasts) run here; the view redraws only what changed. It plays the room's
+// audio and sends the microphone of people on stage. The client survives htmx-boosted navigation
+// (the audio element lives in the preserved #player region), so a person keeps listening while
+// browsing other Salon pages.
+import type { ServerMessage } from '../rooms/live/protocol';
 import type { PublicParticipant } from '../rooms/live/room.model';
 import { el } from './dom';
-import { closeCodes } from '../rooms/live/protocol';
-
-/** What the page says when the server closed the room socket for good. */
-const finalMessageKeys: Record<number, string> = {
-  [closeCodes.ended]: 'room.ended',
-  [closeCodes.removed]: 'room.removed',
-  [closeCodes.signedOut]: 'room.signedOut',
-  [closeCodes.suspended]: 'room.suspended',
-  [closeCodes.tooManyConnections]: 'room.tooManyConnections',
-};
+import { RoomAudio, musicModeKey } from './room-audio';
+import { RoomConnection } from './room-connection';
+import { PendingRequests } from './room-requests';
+import { initialRoomState, reduceRoom, socketClosed, type RoomState } from './room-state';
+import { RoomView, type LocalState } from './room-view';
 
 declare global {
   interface Window {
@@ -25,52 +19,58 @@ declare global {
 }
 
 class RoomClient {
-  readonly state: ViewState;
+  private room: RoomState;
+  private readonly local: LocalState;
   private strings: Record<string, string>;
   private readonly connection: RoomConnection;
   private readonly audio: RoomAudio;
-  private readonly pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
-  private nextRef = 1;
+  private readonly requests: PendingRequests;
+  private readonly view: RoomView;
   private left = false;
 
   constructor(root: HTMLElement) {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
-    this.state = {
-      roomId: root.dataset.roomId!,
-      title: document.querySelector('.room-head h1')?.textContent ?? '',
-      me: null,
-      stage: [],
-      hands: [],
-      listenerCount: Number(document.getElementById('listener-count')?.textContent ?? 0),
-      actingHostId: null,
-      speakPolicy: 'anyone',
-      speaking: new Set(),
-      status: this.t('room.connecting'),
-      finalMessage: null,
+    const title = document.querySelector('.room-head h1')?.textContent ?? '';
+    this.room = initialRoomState(root.dataset.roomId!, title, Number(document.getElementById('listener-count')?.textContent ?? 0));
+    this.local = {
+      connection: 'connecting',
       audio: 'off',
       listenerList: null,
       musicMode: localStorage.getItem(musicModeKey) === 'on',
       microphones: [],
       microphoneId: null,
-      dominantSpeaker: null,
+      volume: 1,
     };
+    this.view = new RoomView((k, p) => this.t(k, p), this.actions());
+    this.requests = new PendingRequests(
+      (m) => this.connection.send(m),
+      (m) => this.errorText(m),
+    );
     const player = document.getElementById('player') ?? document.body;
-    this.audio = new RoomAudio((m) => this.request(m), { problem: (key) => this.toast(this.t(key)), state: (s) => ((this.state.audio = s), this.render()) }, player);
+    this.audio = new RoomAudio(
+      (m) => this.requests.request(m),
+      { problem: (key) => this.toast(this.t(key)), state: (s) => this.setLocal({ audio: s }) },
+      player,
+    );
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    this.connection = new RoomConnection(`${scheme}://${location.host}/r/${this.state.roomId}/ws`, {
+    this.connection = new RoomConnection(`${scheme}://${location.host}/r/${this.room.roomId}/ws`, {
       state: (state, code) => {
-        this.state.status = this.t(`room.${state === 'closed' ? 'connecting' : state}`);
-        const finalKey = code === undefined ? undefined : finalMessageKeys[code];
-        if (finalKey) this.state.finalMessage ??= this.t(finalKey);
+        this.room = socketClosed(this.room, code);
         if (state === 'reconnecting') this.audio.reset(); // its transports died with the socket
-        if (this.state.finalMessage) this.audio.close();
-        this.render();
+        if (this.room.final) this.audio.close();
+        this.setLocal({ connection: state });
       },
       message: (m) => void this.onMessage(m),
     });
     this.attach(root);
     this.connection.open();
-    setInterval(() => this.state.hands.length && this.render(), 5000);
+    // "waiting N s" in the hand queue moves on by itself.
+    setInterval(() => this.room.hands.length && (this.view.invalidate('hands'), this.render()), 5000);
+  }
+
+  /** The room as this page knows it (tests read `state.me`). */
+  get state(): RoomState {
+    return this.room;
   }
 
   /** The room page was (re)displayed, e.g. after browsing away and back. */
@@ -80,6 +80,7 @@ class RoomClient {
       const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
       if (emoji) this.connection.send({ type: 'react', emoji });
     });
+    this.view.invalidate(); // new page, new elements
     this.render();
   }
 
@@ -99,30 +100,33 @@ class RoomClient {
   }
 
   get roomId() {
-    return this.state.roomId;
+    return this.room.roomId;
   }
 
   private t(key: string, params: Record<string, string | number> = {}) {
     return Object.entries(params).reduce((text, [k, v]) => text.replaceAll(`{${k}}`, String(v)), this.strings[key] ?? key);
   }
 
-  /** A request that expects an answer (audio signalling). */
-  private request(message: Record<string, unknown>): Promise<any> {
-    const ref = `m${this.nextRef++}`;
-    return new Promise((resolve, reject) => {
-      this.pending.set(ref, { resolve, reject });
-      this.connection.send({ ...message, ref });
-      setTimeout(() => this.pending.get(ref) && (this.pending.delete(ref), reject(new Error('timeout'))), 10_000);
-    });
+  /** An error in the person's language when we know its code; the server's English otherwise. */
+  private errorText(m: Extract<ServerMessage, { type: 'error' }>): string {
+    return this.strings[`room.error.${m.code}`] ?? m.message;
   }
 
   private render() {
-    renderRoom(this.state, (k, p) => this.t(k, p), {
-      send: (message, confirm) => {
+    this.view.render(this.room, this.local);
+  }
+
+  private setLocal(change: Partial<LocalState>) {
+    Object.assign(this.local, change);
+    this.render();
+  }
+
+  private actions() {
+    return {
+      send: (message: { type: string }, confirm?: string) => {
         if (confirm && !window.confirm(confirm)) return;
         this.connection.send(message);
-        // Mute at once locally; the server pauses the producer too.
-        if ((message as { type: string }).type === 'mute') this.audio.setMuted(true);
+        if (message.type === 'mute') this.audio.setMuted(true); // at once locally; the server pauses the producer too
       },
       listen: () => void this.startAudio(),
       leave: () => {
@@ -130,159 +134,95 @@ class RoomClient {
         if (document.getElementById('room')) location.href = '/';
       },
       toggleListeners: () => void this.toggleListeners(),
-      setVolume: (v) => this.audio.setVolume(v),
-      setMusicMode: (on) => {
-        localStorage.setItem(musicModeKey, on ? 'on' : 'off');
-        this.state.musicMode = on;
-        if (this.audio.hasMicrophone && this.state.me) void this.startMicrophone();
+      setVolume: (volume: number) => {
+        this.local.volume = volume; // no redraw: the slider already shows it
+        this.audio.setVolume(volume);
       },
-      chooseMicrophone: (deviceId) => {
-        this.state.microphoneId = deviceId;
+      setMusicMode: (on: boolean) => {
+        localStorage.setItem(musicModeKey, on ? 'on' : 'off');
+        this.setLocal({ musicMode: on });
+        if (this.audio.hasMicrophone && this.room.me) void this.startMicrophone();
+      },
+      chooseMicrophone: (deviceId: string) => {
+        this.setLocal({ microphoneId: deviceId });
         void this.startMicrophone();
       },
-    });
+    };
   }
 
   private async startAudio() {
     try {
       await this.audio.listen();
-      const me = this.state.me;
+      const me = this.room.me;
       if (me && me.role !== 'listener') await this.startMicrophone();
     } catch (error) {
-      this.state.audio = 'off';
       this.toast((error as Error).message);
-      this.render();
+      this.setLocal({ audio: 'off' });
     }
   }
 
   private async startMicrophone() {
-    if (!this.state.me) return;
-    if (await this.audio.startMicrophone(this.state.me.muted, this.state.microphoneId ?? undefined)) {
+    if (!this.room.me) return;
+    if (await this.audio.startMicrophone(this.room.me.muted, this.local.microphoneId ?? undefined)) {
       const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
-      this.state.microphones = devices.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId, label: d.label }));
-      this.render();
+      this.setLocal({ microphones: devices.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId, label: d.label })) });
     }
   }
 
-  private async onMessage(m: any) {
-    const s = this.state;
-    if ((m.type === 'mediaReply' || m.type === 'error') && m.ref && this.pending.has(m.ref)) {
-      const waiter = this.pending.get(m.ref)!;
-      this.pending.delete(m.ref);
-      if (m.type === 'mediaReply') waiter.resolve(m.data);
-      else waiter.reject(new Error(m.message));
-      return;
-    }
+  private async onMessage(m: ServerMessage) {
+    if (this.requests.settle(m)) return;
+    const before = this.room;
+    this.room = reduceRoom(before, m);
+    this.render();
+    await this.effects(m, before, this.room);
+  }
+
+  /** What a message does besides changing the room: audio, microphone, toasts. */
+  private async effects(m: ServerMessage, before: RoomState, after: RoomState) {
+    const aboutMe = 'id' in m && !!after.me && m.id === after.me.id;
     switch (m.type) {
-      case 'snapshot': {
-        const wasListening = this.audio.listening;
-        s.me = m.you as Me;
-        s.stage = m.stage;
-        s.listenerCount = m.listenerCount;
-        s.actingHostId = m.actingHostId;
-        s.hands = (m.hands ?? []) as Hand[];
-        s.speakPolicy = m.room.speakPolicy;
-        s.title = m.room.title;
-        if (wasListening) void this.startAudio(); // back after a blip: rebuild the audio
-        break;
-      }
-      case 'participantJoined':
-        if (m.participant.role !== 'listener') s.stage = [...s.stage.filter((p) => p.id !== m.participant.id), m.participant];
-        break;
-      case 'participantLeft':
-      case 'participantRemoved':
-        s.stage = s.stage.filter((p) => p.id !== m.id);
-        s.hands = s.hands.filter((h) => h.id !== m.id);
-        break;
+      case 'snapshot':
+        if (this.audio.listening) void this.startAudio(); // back after a blip: rebuild the audio
+        return;
       case 'roleChanged':
-        s.stage = s.stage.filter((p) => p.id !== m.id);
-        if (m.role !== 'listener' && m.participant) s.stage.push(m.participant as PublicParticipant);
-        if (s.me && m.id === s.me.id) {
-          const wasOnStage = s.me.role !== 'listener';
-          Object.assign(s.me, { role: m.role, muted: m.muted, pendingInvite: null, handRaised: false });
-          if (m.role === 'listener') this.audio.stopMicrophone();
-          else if (!wasOnStage && this.audio.listening) void this.startMicrophone();
-        }
-        break;
+        if (!aboutMe) return;
+        if (m.role === 'listener') this.audio.stopMicrophone();
+        else if (before.me?.role === 'listener' && this.audio.listening) void this.startMicrophone();
+        return;
       case 'muteChanged':
-        s.stage = s.stage.map((p) => (p.id === m.id ? { ...p, muted: m.muted } : p));
-        if (s.me && m.id === s.me.id) {
-          s.me.muted = m.muted;
-          this.audio.setMuted(m.muted);
-        }
-        break;
-      case 'connectionChanged':
-        s.stage = s.stage.map((p) => (p.id === m.id ? { ...p, connected: m.connected } : p));
-        break;
-      case 'handRaised':
-        s.hands = [...s.hands.filter((h) => h.id !== m.id), { id: m.id, name: m.name, handle: m.handle, raisedAt: m.raisedAt }];
-        if (s.me && m.id === s.me.id) s.me.handRaised = true;
-        break;
-      case 'handLowered':
-        s.hands = s.hands.filter((h) => h.id !== m.id);
-        if (s.me && m.id === s.me.id) s.me.handRaised = false;
-        break;
-      case 'handQueue':
-        s.hands = m.hands;
-        break;
-      case 'invited':
-        if (s.me && m.id === s.me.id) s.me.pendingInvite = m.as;
-        break;
-      case 'actingHostChanged':
-        s.actingHostId = m.id;
-        break;
-      case 'listenerCount':
-        s.listenerCount = m.count;
-        break;
-      case 'speaking':
-        s.speaking = new Set(m.ids);
-        break;
-      case 'dominantSpeaker':
-        s.dominantSpeaker = m.id;
-        break;
+        if (aboutMe) this.audio.setMuted(m.muted);
+        return;
       case 'newConsumer':
-        await this.audio.consume(m).catch((e) => this.toast(e.message));
-        return;
+        return this.audio.consume(m).catch((e: Error) => this.toast(e.message));
       case 'consumerClosed':
-        this.audio.consumerClosed(m.consumerId);
-        return;
+        return this.audio.consumerClosed(m.consumerId);
       case 'mediaReset':
         this.audio.reset();
         if (this.audio.listening) void this.startAudio();
         return;
       case 'reactions':
-        this.showReactions(m.counts);
-        return;
+        return this.showReactions(m.counts);
       case 'removed':
-        s.finalMessage = this.t('room.removed');
-        this.audio.close();
-        break;
       case 'roomEnded':
-        s.finalMessage = this.t('room.ended');
-        this.audio.close();
-        break;
+        return this.audio.close();
       case 'error':
-        this.toast(m.message);
-        return;
-      default:
-        return;
+        return this.toast(this.errorText(m));
     }
-    this.render();
   }
 
   private async toggleListeners() {
-    if (this.state.listenerList) this.state.listenerList = null;
-    else {
-      const res = await fetch(`/r/${this.state.roomId}/listeners`, { headers: { accept: 'application/json' } });
-      this.state.listenerList = res.ok ? (await res.json()).listeners : [];
+    let list: PublicParticipant[] | null = null;
+    if (!this.local.listenerList) {
+      const res = await fetch(`/r/${this.room.roomId}/listeners`, { headers: { accept: 'application/json' } });
+      list = res.ok ? ((await res.json()) as { listeners: PublicParticipant[] }).listeners : [];
     }
-    this.render();
+    this.setLocal({ listenerList: list });
   }
 
-  private showReactions(counts: Record<string, number>) {
+  private showReactions(counts: Partial<Record<string, number>>) {
     const burst = document.getElementById('reaction-burst');
     if (!burst) return;
-    for (const [emoji, count] of Object.entries(counts)) {
+    for (const [emoji, count = 1] of Object.entries(counts)) {
       const node = el('span', { class: 'burst' }, count > 1 ? `${emoji}×${count}` : emoji);
       burst.append(node);
       setTimeout(() => node.remove(), 2500);

@@ -1,0 +1,76 @@
+// The person's own controls: connection state, invitation, listen/hand/mute/leave buttons and
+// audio settings. Rebuilt only when one of those inputs changes (see RoomView), so the volume
+// slider keeps its value and focus while the room goes on around it.
+import { el } from './dom';
+import type { RoomState } from './room-state';
+import { actionButton, powersOf, type Actions, type LocalState, type T } from './room-view-model';
+
+/** What the controls depend on: the view compares these to decide whether to rebuild. */
+export const controlsInputs = (s: RoomState, l: LocalState) => [s.me, s.final, s.speakPolicy, s.actingHostId, l.connection, l.audio, l.microphones, l.microphoneId, l.musicMode];
+
+export function renderControls(box: HTMLElement, s: RoomState, l: LocalState, t: T, a: Actions): void {
+  if (!s.me || s.final) {
+    // The final message stands in the status line; nothing is left to do here.
+    box.replaceChildren(...(s.final ? [] : [el('p', { class: 'connection' }, t(`room.${l.connection === 'closed' ? 'connecting' : l.connection}`))]));
+    return;
+  }
+  const me = s.me;
+  const { isManager, hostPowers } = powersOf(s);
+  const items: HTMLElement[] = [el('p', { class: 'connection' }, t(`room.${l.connection === 'closed' ? 'connecting' : l.connection}`))];
+  if (me.pendingInvite) {
+    items.push(
+      el(
+        'div',
+        { class: 'invitation notice', role: 'alert' },
+        t(me.pendingInvite === 'cohost' ? 'room.invitedToCohost' : 'room.invitedToSpeak'),
+        ' ',
+        actionButton(a, t('room.accept'), { type: 'acceptInvite' }, { primary: true }),
+        actionButton(a, t('room.decline'), { type: 'declineInvite' }),
+      ),
+    );
+  }
+  const row: HTMLElement[] = [];
+  if (l.audio === 'off') row.push(el('button', { type: 'button', class: 'primary listen', onclick: () => a.listen() }, t('room.listen')));
+  if (me.role === 'listener') {
+    if (me.anonymous) row.push(el('span', { class: 'hint' }, t('room.signInToTakePart')));
+    else if (s.speakPolicy === 'anyone') row.push(me.handRaised ? actionButton(a, t('room.lowerHand'), { type: 'lowerHand' }) : actionButton(a, t('room.raiseHand'), { type: 'raiseHand' }));
+  } else {
+    row.push(me.muted ? actionButton(a, t('room.unmute'), { type: 'unmute' }, { primary: true }) : actionButton(a, t('room.mute'), { type: 'mute' }));
+    if (me.role !== 'host') row.push(actionButton(a, t('room.leaveStage'), { type: 'leaveStage' }));
+  }
+  if (isManager) row.push(actionButton(a, t('room.muteAll'), { type: 'muteAll' }));
+  if (hostPowers || me.moderator) row.push(actionButton(a, t('room.end'), { type: 'end' }, { danger: true, confirm: t('room.endConfirm') }));
+  row.push(el('button', { type: 'button', onclick: () => a.leave() }, t('room.leave')));
+  items.push(el('div', { class: 'actions' }, ...row));
+  if (l.audio !== 'off') items.push(audioSettings(s, l, t, a));
+  box.replaceChildren(...items);
+}
+
+function audioSettings(s: RoomState, l: LocalState, t: T, a: Actions) {
+  const onStage = !!s.me && s.me.role !== 'listener';
+  return el(
+    'div',
+    { class: 'audio-settings' },
+    el('label', {}, t('room.volume'), ' ', volumeSlider(l.volume, a)),
+    onStage && l.microphones.length > 1 ? el('label', {}, t('room.microphone'), ' ', microphoneSelect(l, a)) : null,
+    onStage ? el('label', { class: 'check' }, checkbox(l.musicMode, (on) => a.setMusicMode(on)), ' ', t('room.musicMode')) : null,
+  );
+}
+
+function microphoneSelect(l: LocalState, a: Actions) {
+  const select = el('select', {}, ...l.microphones.map((m) => el('option', { value: m.deviceId, selected: m.deviceId === l.microphoneId }, m.label || m.deviceId.slice(0, 8))));
+  select.addEventListener('change', () => a.chooseMicrophone(select.value));
+  return select;
+}
+
+function volumeSlider(volume: number, a: Actions) {
+  const input = el('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(volume), 'aria-label': 'volume' });
+  input.addEventListener('input', () => a.setVolume(Number(input.value)));
+  return input;
+}
+
+function checkbox(checked: boolean, onChange: (on: boolean) => void) {
+  const input = el('input', { type: 'checkbox', checked });
+  input.addEventListener('change', () => onChange(input.checked));
+  return input;
+}

@@ -1,0 +1,53 @@
+// What the views read besides the room itself: this browser's own settings and connection, the
+// actions a click may call, and who may do what (derived once, shared by the views).
+import type { PublicParticipant } from '../rooms/live/room.model';
+import type { ConnectionState } from './room-connection';
+import type { RoomState } from './room-state';
+
+export interface LocalState {
+  connection: ConnectionState;
+  audio: 'off' | 'starting' | 'on';
+  /** Shown on request to managers; null when hidden. */
+  listenerList: PublicParticipant[] | null;
+  musicMode: boolean;
+  /** Microphones the browser offers (labels appear once permission was given). */
+  microphones: { deviceId: string; label: string }[];
+  microphoneId: string | null;
+  /** 0..1, kept here so a rebuilt slider shows the volume in use. */
+  volume: number;
+}
+
+/** Messages a click may send; the server decides. */
+export type Outgoing = { type: string; target?: string };
+
+export interface Actions {
+  send(message: Outgoing, confirm?: string): void;
+  listen(): void;
+  leave(): void;
+  toggleListeners(): void;
+  setVolume(volume: number): void;
+  setMusicMode(on: boolean): void;
+  chooseMicrophone(deviceId: string): void;
+}
+
+export type T = (key: string, params?: Record<string, string | number>) => string;
+
+export function powersOf(s: RoomState) {
+  const isManager = s.me?.role === 'host' || s.me?.role === 'cohost';
+  return {
+    isManager,
+    hostPowers: s.me?.role === 'host' || (!!s.me && s.actingHostId === s.me.id),
+    /** An instance admin listening: may remove people and end the room, nothing else. */
+    moderatorOnly: !!s.me?.moderator && !isManager,
+  };
+}
+
+export function actionButton(a: Actions, label: string, message: Outgoing, opts: { danger?: boolean; primary?: boolean; confirm?: string } = {}): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  if (opts.danger) button.className = 'danger';
+  else if (opts.primary) button.className = 'primary';
+  button.textContent = label;
+  button.addEventListener('click', () => a.send(message, opts.confirm));
+  return button;
+}
