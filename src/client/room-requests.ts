@@ -4,13 +4,20 @@ import type { ServerMessage } from '../rooms/live/protocol';
 
 const timeoutMs = 10_000;
 
+type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
+
+/** An error in the person's language when the page sent a text for its code; the server's English otherwise. */
+export function errorText(strings: Readonly<Record<string, string>>, m: ErrorMessage): string {
+  return strings[`room.error.${m.code}`] ?? m.message;
+}
+
 export class PendingRequests {
   private readonly waiting = new Map<string, { resolve(data: unknown): void; reject(e: Error): void }>();
   private nextRef = 1;
 
   constructor(
     private readonly send: (message: object) => void,
-    private readonly errorText: (m: Extract<ServerMessage, { type: 'error' }>) => string,
+    private readonly errorText: (m: ErrorMessage) => string,
   ) {}
 
   request<Reply>(message: { type: string } & Record<string, unknown>): Promise<Reply> {

@@ -52,6 +52,7 @@ const updateMember = (s: RoomState, id: string, change: Partial<PublicParticipan
   s.stage.some((p) => p.id === id) ? { ...s, stage: s.stage.map((p) => (p.id === id ? { ...p, ...change } : p)) } : s;
 
 const withoutHand = (hands: readonly Hand[], id: string) => (hands.some((h) => h.id === id) ? hands.filter((h) => h.id !== id) : hands);
+const withoutMember = (stage: readonly PublicParticipant[], id: string) => (stage.some((p) => p.id === id) ? stage.filter((p) => p.id !== id) : stage);
 
 export function reduceRoom(s: RoomState, m: ServerMessage): RoomState {
   if (s.final) return s; // a late message after the end changes nothing
@@ -72,7 +73,7 @@ export function reduceRoom(s: RoomState, m: ServerMessage): RoomState {
       return { ...s, stage: [...s.stage.filter((p) => p.id !== m.participant.id), m.participant] };
     case 'participantLeft':
     case 'participantRemoved':
-      return { ...s, stage: s.stage.filter((p) => p.id !== m.id), hands: withoutHand(s.hands, m.id) };
+      return { ...s, stage: withoutMember(s.stage, m.id), hands: withoutHand(s.hands, m.id) };
     case 'roleChanged': {
       const stage = s.stage.filter((p) => p.id !== m.id);
       if (m.role !== 'listener' && m.participant) stage.push(m.participant);

@@ -8,7 +8,7 @@ import type { PublicParticipant } from '../rooms/live/room.model';
 import { el } from './dom';
 import { RoomAudio, musicModeKey } from './room-audio';
 import { RoomConnection } from './room-connection';
-import { PendingRequests } from './room-requests';
+import { PendingRequests, errorText } from './room-requests';
 import { initialRoomState, reduceRoom, socketClosed, type RoomState } from './room-state';
 import { RoomView, type LocalState } from './room-view';
 
@@ -107,9 +107,8 @@ class RoomClient {
     return Object.entries(params).reduce((text, [k, v]) => text.replaceAll(`{${k}}`, String(v)), this.strings[key] ?? key);
   }
 
-  /** An error in the person's language when we know its code; the server's English otherwise. */
   private errorText(m: Extract<ServerMessage, { type: 'error' }>): string {
-    return this.strings[`room.error.${m.code}`] ?? m.message;
+    return errorText(this.strings, m);
   }
 
   private render() {
