@@ -1,4 +1,4 @@
-// Signalling cost in a big room (the target): with N connected listener sockets, one join,
+// Signalling cost in a big room (the target: 5,000 listeners): with N connected listener sockets, one join,
 // one hand raise and one reaction each cost a bounded number of WebSocket publishes (coalesced),
 // and a burst of 1,000 reactions in a second costs < 20% of one core.
 //   bun scripts/bench/signalling.ts --sockets 5000 --reactions 1000    (exit code 1 if a target is missed)

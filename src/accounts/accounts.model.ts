@@ -1,7 +1,7 @@
 // Rules for account fields, shared by sign-up, admin-created accounts, the CLI and profile edits.
 import { FieldErrors } from '../web/form-errors';
 
-export const reservedHandles = new Set([
+const reservedHandles = new Set([
   'admin', 'administrator', 'api', 'static', 'avatars', 'r', 'rooms', 'room', 'studio', 'login', 'logout',
   'signup', 'register', 'settings', 'healthz', 'invite', 'invites', 'about', 'help', 'salon', 'root',
   'support', 'system', 'moderator', 'mod', 'staff', 'me', 'www', 'ws', 'null', 'undefined', 'new', 'home',
@@ -11,7 +11,7 @@ export const reservedHandles = new Set([
 export const limits = { handleMin: 3, handleMax: 30, passwordMin: 8, passwordMax: 200, displayNameMax: 50, bioMax: 300, emailMax: 254 };
 
 export const normalizeHandle = (handle: string) => handle.trim().replace(/^@/, '').toLowerCase();
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export interface NewAccount {
   handle: string;
@@ -20,7 +20,7 @@ export interface NewAccount {
   displayName?: string;
 }
 
-export function checkHandle(errors: FieldErrors, handle: string) {
+function checkHandle(errors: FieldErrors, handle: string) {
   if (!handle) errors.add('handle', 'error.field.required');
   else if (handle.length < limits.handleMin || handle.length > limits.handleMax) {
     errors.add('handle', 'account.handle.length', { min: limits.handleMin, max: limits.handleMax });
@@ -28,12 +28,12 @@ export function checkHandle(errors: FieldErrors, handle: string) {
   else if (reservedHandles.has(handle)) errors.add('handle', 'account.handle.reserved');
 }
 
-export function checkEmail(errors: FieldErrors, email: string) {
+function checkEmail(errors: FieldErrors, email: string) {
   if (!email) errors.add('email', 'error.field.required');
   else if (email.length > limits.emailMax || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.add('email', 'account.email.invalid');
 }
 
-export function checkPassword(errors: FieldErrors, password: string) {
+function checkPassword(errors: FieldErrors, password: string) {
   if (password.length < limits.passwordMin) errors.add('password', 'account.password.short', { min: limits.passwordMin });
   else if (password.length > limits.passwordMax) errors.add('password', 'error.field.tooLong', { max: limits.passwordMax });
 }

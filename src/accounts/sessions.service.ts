@@ -17,7 +17,7 @@ export interface SessionInfo {
   lastSeenAt: string;
 }
 
-export const sessionIdOf = (token: string) => new Bun.CryptoHasher('sha256').update(token).digest('hex');
+const sessionIdOf = (token: string) => new Bun.CryptoHasher('sha256').update(token).digest('hex');
 
 export class SessionsService {
   constructor(

@@ -1,4 +1,4 @@
-// GET / — what this instance is (and, with the rooms issue, who is live).
+// GET / — what this instance is and who is live (rooms of people I follow first).
 import { Elysia } from 'elysia';
 import { homePage } from '../../views/home.page';
 import type { AppDeps } from '../app-deps';

@@ -36,7 +36,7 @@ export function iceServersFor(config: TurnConfig, participantId: string, now: nu
 }
 
 /** coturn's use-auth-secret password for a username: base64(HMAC-SHA1(secret, username)). */
-export function turnPassword(secret: string, username: string): string {
+function turnPassword(secret: string, username: string): string {
   return createHmac('sha1', secret).update(username).digest('base64');
 }
 
@@ -45,6 +45,6 @@ export function turnPassword(secret: string, username: string): string {
  * a keyed hash of the participant id (16 base64url characters, never ':'), stable for one participant so an
  * admin holding the secret can match log lines, but revealing nothing (not even a small numeric id) to others.
  */
-export function turnUserId(secret: string, participantId: string): string {
+function turnUserId(secret: string, participantId: string): string {
   return createHmac('sha256', secret).update(`salon turn user\0${participantId}`).digest().subarray(0, 12).toString('base64url');
 }

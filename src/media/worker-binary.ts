@@ -6,7 +6,7 @@ import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StartupError } from '../startup-error';
 
-export const embeddedWorkerName = 'mediasoup-worker';
+const embeddedWorkerName = 'mediasoup-worker';
 
 export async function resolveWorkerBinary(dataDir: string): Promise<string> {
   const fromEnv = process.env.MEDIASOUP_WORKER_BIN;

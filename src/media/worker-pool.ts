@@ -1,6 +1,5 @@
 // A fixed number of mediasoup workers (one per core by default). Each is health-checked; one that
 // dies or stops answering is logged and replaced, with backoff, and the server stays up.
-import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../log';
 import type { Mediasoup } from './mediasoup-loader';
@@ -33,8 +32,8 @@ export interface WorkerStatus {
   restarts: number;
 }
 
-/** Emits `workerReplaced(index, newWorker)` so rooms on a dead worker can move (media issue). */
-export class MediaWorkerPool extends EventEmitter {
+/** A fixed number of media workers, each restarted when it dies or stops answering (rooms on it move by themselves). */
+export class MediaWorkerPool {
   private readonly slots: WorkerSlot[];
   private healthTimer?: Timer;
   private closed = false;
@@ -44,7 +43,6 @@ export class MediaWorkerPool extends EventEmitter {
     private readonly mediasoup: Mediasoup,
     private readonly options: WorkerPoolOptions,
   ) {
-    super();
     this.slots = Array.from({ length: options.size }, (_, index) => ({ index, restarts: 0, crashStreak: 0, startedAt: 0, failedChecks: 0 }));
   }
 
@@ -166,7 +164,6 @@ export class MediaWorkerPool extends EventEmitter {
     slot.restartTimer = setTimeout(async () => {
       try {
         await this.spawn(slot);
-        this.emit('workerReplaced', slot.index, slot.worker);
       } catch (error) {
         this.options.log.error('media worker restart failed', { index: slot.index, error });
         const placeholder = { closed: true } as types.Worker; // lets replace() schedule the next try

@@ -21,7 +21,7 @@ import webpEncoderWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm' with { 
 import { FormInvalid } from '../web/form-errors';
 
 export const maxAvatarBytes = 2 * 1024 * 1024;
-export const avatarSide = 512;
+const avatarSide = 512;
 /** Decoding needs 4 bytes per pixel in wasm memory, which never shrinks: 4096×4096 caps it at 64 MB. */
 const maxSourcePixels = 4096 * 4096;
 const types = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' } as const;
@@ -68,7 +68,7 @@ function loadCodecs() {
 }
 
 /** Decodes, shrinks to fit avatarSide×avatarSide and re-encodes in the same format. */
-export async function reencodeAvatar(bytes: Uint8Array<ArrayBuffer>, extension: AvatarExtension): Promise<Uint8Array> {
+async function reencodeAvatar(bytes: Uint8Array<ArrayBuffer>, extension: AvatarExtension): Promise<Uint8Array> {
   const unreadable = () => new FormInvalid([{ field: 'avatar', key: 'avatar.notImage' }]);
   // Read the size from the header first: a small file may declare a huge canvas (decompression bomb).
   let size: { width?: number; height?: number };

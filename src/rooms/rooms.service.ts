@@ -17,7 +17,7 @@ import { roomLimits, validateNewRoom, type NewRoomInput } from './rooms.model';
 import { findLiveRoomOfHost, findRoom, insertLiveRoom, insertReport, listRoomsOfHost, markRoomEnded } from './rooms.repository';
 
 
-export const personOf = (user: User): Person => ({
+const personOf = (user: User): Person => ({
   id: `u:${user.id}`,
   userId: user.id,
   handle: user.handle,
@@ -25,7 +25,7 @@ export const personOf = (user: User): Person => ({
   avatar: user.avatar_file,
   moderator: user.role === 'admin',
 });
-export const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId}`, userId: null, handle: null, name: 'Anonymous listener', avatar: null });
+const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId}`, userId: null, handle: null, name: 'Anonymous listener', avatar: null });
 
 export class RoomsService {
   constructor(

@@ -9,7 +9,7 @@ export class SafeHtml {
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
@@ -31,11 +31,4 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 /** Trusted markup only (e.g. an inline SVG icon we ship). Never user input. */
 export function raw(trusted: string): SafeHtml {
   return new SafeHtml(trusted);
-}
-
-export function htmlResponse(body: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body.value, {
-    status,
-    headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
-  });
 }

@@ -72,10 +72,10 @@ describe('/healthz', () => {
 
   test('a worker that stops answering is killed and replaced', async () => {
     const before = (await healthDetail()).media.workers[0];
-    const replaced = new Promise<number>((resolve) => salon.pool.once('workerReplaced', (_i, w) => resolve(w.pid)));
     process.kill(before.pid, 'SIGSTOP'); // alive but frozen: only the health check can tell
-    const newPid = await replaced;
-    expect(newPid).not.toBe(before.pid);
+    const replaced = () => salon.pool.status().workers[0]!;
+    await waitFor(() => replaced().alive && replaced().pid !== before.pid, 20_000, 'the frozen worker to be replaced');
+    expect(replaced().pid).toBeNumber();
     await waitFor(async () => (await get('/healthz')).status === 200, 10_000, '/healthz to recover');
     expect(() => process.kill(before.pid, 0)).toThrow(); // the frozen one was killed, not leaked
   });

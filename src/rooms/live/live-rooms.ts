@@ -7,7 +7,7 @@ import { LiveRoom } from './live-room';
 import type { Publisher } from './room-broadcaster';
 import type { EndReason, RoomLimits } from './room.model';
 
-export const reconnectWindowMs = 30_000;
+const reconnectWindowMs = 30_000;
 
 export class LiveRooms {
   private readonly rooms = new Map<string, LiveRoom>();
