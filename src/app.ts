@@ -13,6 +13,7 @@ import { settingsRoutes } from './profiles/settings.routes';
 import { roomSocketRoutes } from './realtime/room-socket.routes';
 import { roomRoutes } from './rooms/rooms.routes';
 import { staticRoutes } from './web/static.routes';
+import { enforceBodyLimit, maxRequestBodyBytes, parseJsonWithinDepth } from './web/body-limits';
 import { checkCsrf } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
 import { AppError } from './web/errors';
@@ -24,10 +25,12 @@ export type { AppDeps } from './app-deps';
 
 export function createApp(deps: AppDeps) {
   const headers = securityHeaders(deps.config);
-  return new Elysia()
+  return new Elysia({ serve: { maxRequestBodySize: maxRequestBodyBytes } })
     .onRequest(({ set }) => {
       Object.assign(set.headers, headers);
     })
+    .onRequest(({ request }) => enforceBodyLimit(request))
+    .onParse(({ request, contentType }) => parseJsonWithinDepth(request, contentType))
     .onTransform(({ request, body }) => checkCsrf(request, body, deps.contexts.expectedOrigin(request)))
     .onError(async ({ code, error, request, server }) => {
       const { status, body } = describeError(code, error);
@@ -65,8 +68,11 @@ function describeError(code: string | number, error: unknown): { status: number;
       const detail = first?.summary ?? first?.message ?? 'invalid value';
       return { status: 400, body: { error: field ? `Invalid ${field}: ${detail}` : `Invalid request: ${detail}`, field } };
     }
-    case 'PARSE':
+    case 'PARSE': {
+      const cause = (error as Error).cause; // what our parse hook refused, with its reason
+      if (cause instanceof AppError) return { status: cause.status, body: { error: cause.message } };
       return { status: 400, body: { error: 'The request body could not be parsed' } };
+    }
     case 'INVALID_COOKIE_SIGNATURE':
       return { status: 400, body: { error: 'Invalid cookie' } };
     default:

@@ -56,14 +56,14 @@ export function authRoutes(deps: AppDeps) {
       { body: signupBody },
     )
     .get('/login', ({ ctx, query }) => {
-      const next = safeNext(query.next);
+      const next = safeNext(query.next, ctx.url.origin);
       if (ctx.viewer) return redirect(ctx, next);
       return page(ctx, loginPage(ctx, { values: {}, errors: [], next }));
     })
     .post(
       '/login',
       async ({ ctx, body }) => {
-        const next = safeNext(body.next);
+        const next = safeNext(body.next, ctx.url.origin);
         try {
           const user = await deps.login.logIn(body.login ?? '', body.password ?? '', ctx.ip);
           return await startSession(ctx, user.id, next);

@@ -18,20 +18,21 @@ export class LoginService {
 
   async logIn(loginInput: string, password: string, ip: string): Promise<User> {
     const login = normalizeHandle(loginInput ?? '');
-    const accountKey = `login-account:${login}`;
     const byIp = this.limiter.hit(`login-ip:${ip}`, loginLimits.perIp, window);
-    const byAccount = this.limiter.check(accountKey, loginLimits.failuresPerAccount);
-    if (!byIp.allowed || !byAccount.allowed) {
-      const minutes = Math.ceil(Math.max(byIp.retryAfterMs, byAccount.retryAfterMs) / 60_000);
-      throw new FormInvalid([{ field: 'form', key: 'login.rateLimited', params: { minutes } }], 429);
-    }
+    if (!byIp.allowed) throw rateLimited(byIp.retryAfterMs);
     const user = login ? await findUserByLogin(this.db, login) : undefined;
-    if (!(await verifyPassword(password ?? '', user?.password_hash))) {
-      this.limiter.hit(accountKey, Infinity, window); // count the failure
-      throw new FormInvalid([{ field: 'form', key: 'login.invalid' }], 401);
-    }
+    // The attempt is counted before the password is checked: that check takes milliseconds, and a
+    // count made after it would let every guess sent in parallel through. The key is the account
+    // (its handle and its email share it); unknown logins are counted by name, at the same cost.
+    const accountKey = `login-account:${user ? user.id : login}`;
+    const byAccount = this.limiter.hit(accountKey, loginLimits.failuresPerAccount, window);
+    if (!byAccount.allowed) throw rateLimited(byAccount.retryAfterMs);
+    if (!(await verifyPassword(password ?? '', user?.password_hash))) throw new FormInvalid([{ field: 'form', key: 'login.invalid' }], 401);
     if (user!.suspended_at) throw new FormInvalid([{ field: 'form', key: 'login.suspended' }], 403);
-    this.limiter.reset(accountKey);
+    this.limiter.reset(accountKey); // a success clears the failures before it
     return user!;
   }
 }
+
+const rateLimited = (retryAfterMs: number) =>
+  new FormInvalid([{ field: 'form', key: 'login.rateLimited', params: { minutes: Math.ceil(retryAfterMs / 60_000) } }], 429);

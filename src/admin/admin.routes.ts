@@ -12,6 +12,11 @@ import type { RequestContext } from '../web/request-context';
 import { adminActions, type AdminAction } from './admin.service';
 
 const pageSize = 50;
+const usersQuery = t.Object({
+  q: t.Optional(t.String()),
+  page: t.Optional(t.Integer({ minimum: 0, maximum: 100_000 })), // bounded: the SQL offset stays an ordinary integer
+  created: t.Optional(t.String()),
+});
 
 export function adminRoutes(deps: AppDeps) {
   const usersView = async (ctx: RequestContext, query: string, pageIndex: number, extra: { values?: Record<string, string>; errors?: FieldError[]; created?: string } = {}) => {
@@ -60,14 +65,14 @@ export function adminRoutes(deps: AppDeps) {
     )
     .get('/admin/users', async ({ ctx, query }) => {
       requireAdmin(ctx);
-      const q = typeof query.q === 'string' ? query.q.slice(0, 100) : '';
-      const pageIndex = Math.max(0, Number(query.page) || 0);
+      const q = (query.q ?? '').slice(0, 100);
+      const pageIndex = query.page ?? 0;
       if (ctx.wantsJson) {
         const users = await searchUsers(deps.db, q, pageSize, pageIndex * pageSize);
         return json(ctx, { users: users.map(({ password_hash: _p, ...u }) => u) });
       }
-      return page(ctx, await usersView(ctx, q, pageIndex, { created: typeof query.created === 'string' ? query.created : undefined }));
-    })
+      return page(ctx, await usersView(ctx, q, pageIndex, { created: query.created }));
+    }, { query: usersQuery })
     .post(
       '/admin/users',
       async ({ ctx, body }) => {

@@ -30,17 +30,33 @@ export class InvitesService {
   }
 
   async create(user: User, maxUses: number | null = 1): Promise<Invite> {
-    if (user.role !== 'admin') {
-      if ((await this.remainingQuota(user)) <= 0) {
-        throw new FormInvalid([{ field: 'invite', key: 'invite.quotaReached', params: { quota: this.settings.get().inviteQuota } }], 403);
-      }
-      maxUses = 1; // members' codes are single-use
-    } else if (maxUses !== null && (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 100_000)) {
+    if (user.role !== 'admin') return this.createWithinQuota(user);
+    if (maxUses !== null && (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > 100_000)) {
       const errors = new FieldErrors();
       errors.add('maxUses', 'error.field.integerRange', { min: 1, max: 100_000 });
       errors.throwIfAny();
     }
     return this.db.insertInto('invites').values({ code: randomCode(), created_by: user.id, max_uses: maxUses }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * A member's single-use code, counted and inserted in one statement: with a count first and an
+   * insert after it, parallel requests would all see the last free place and all take it.
+   */
+  private async createWithinQuota(user: User): Promise<Invite> {
+    const quota = this.settings.get().inviteQuota;
+    const invite = await this.db
+      .insertInto('invites')
+      .columns(['code', 'created_by', 'max_uses'])
+      .expression(
+        this.db
+          .selectNoFrom((eb) => [eb.val(randomCode()).as('code'), eb.val(user.id).as('created_by'), eb.val(1).as('max_uses')])
+          .where((eb) => eb(eb.selectFrom('invites').select(eb.fn.countAll().as('n')).where('created_by', '=', user.id), '<', quota)),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (!invite) throw new FormInvalid([{ field: 'invite', key: 'invite.quotaReached', params: { quota } }], 403);
+    return invite;
   }
 
   listFor(userId: number) {

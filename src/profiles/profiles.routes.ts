@@ -13,6 +13,8 @@ import { avatarContentType } from './avatar.service';
 
 const socialActions = ['follow', 'unfollow', 'block', 'unblock'] as const;
 const handleParams = { params: t.Object({ handle: t.String({ maxLength: 64 }) }) };
+/** List pages: `?page=N` counts from 0; a bound keeps the SQL offset an ordinary integer. */
+const pageQuery = { query: t.Object({ page: t.Optional(t.Integer({ minimum: 0, maximum: 100_000 })) }) };
 
 export function profileRoutes(deps: AppDeps) {
   /** A visible profile: unknown handles and suspended people (except for admins) are 404. */
@@ -36,13 +38,12 @@ export function profileRoutes(deps: AppDeps) {
   for (const direction of ['followers', 'following'] as const) {
     app.get(`/@:handle/${direction}`, async ({ ctx, params, query }) => {
       const user = await profileOf(ctx, params.handle);
-      const pageIndex = Math.max(0, Number(query.page) || 0);
-      const people = await deps.social.connections(user.id, direction, pageIndex);
+      const people = await deps.social.connections(user.id, direction, query.page ?? 0);
       const relationships = await deps.social.relationships(ctx.viewer, people.map((p) => p.id)); // one query for the page
       const withRelationships = people.map((p) => ({ ...p, relationship: relationships.get(p.id)! }));
       if (ctx.wantsJson) return json(ctx, { [direction]: people.map((p) => ({ handle: p.handle, displayName: p.display_name })) });
       return page(ctx, connectionsPage(ctx, { user, direction, people: withRelationships }));
-    }, handleParams);
+    }, { ...handleParams, ...pageQuery });
   }
 
   for (const action of socialActions) {
@@ -56,9 +57,8 @@ export function profileRoutes(deps: AppDeps) {
       if (ctx.request.headers.get('hx-request') && (action === 'follow' || action === 'unfollow')) {
         return page(ctx, followButton(ctx, target, relationship));
       }
-      const back = ctx.request.headers.get('referer');
-      const sameSite = back && new URL(back).origin === ctx.url.origin ? new URL(back).pathname : `/@${target.handle}`;
-      return redirect(ctx, sameSite);
+      const back = URL.parse(ctx.request.headers.get('referer') ?? ''); // null when missing or garbled
+      return redirect(ctx, back?.origin === ctx.url.origin ? back.pathname : `/@${target.handle}`);
     }, handleParams);
   }
 

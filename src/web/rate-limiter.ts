@@ -8,7 +8,7 @@ export class RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private lastPrune = Date.now();
 
-  /** Counts one hit against `limit` per `windowMs`. */
+  /** Counts one hit against `limit` per `windowMs` and answers in the same step (no await between). */
   hit(key: string, limit: number, windowMs: number): RateDecision {
     const now = Date.now();
     if (now - this.lastPrune >= 60_000) this.prune(now);
@@ -19,14 +19,6 @@ export class RateLimiter {
     }
     window.count++;
     return { allowed: window.count <= limit, retryAfterMs: window.count <= limit ? 0 : window.resetAt - now };
-  }
-
-  /** Whether `key` is over `limit` right now, without counting a hit. */
-  check(key: string, limit: number): RateDecision {
-    const window = this.windows.get(key);
-    const now = Date.now();
-    if (!window || window.resetAt <= now || window.count < limit) return { allowed: true, retryAfterMs: 0 };
-    return { allowed: false, retryAfterMs: window.resetAt - now };
   }
 
   reset(key: string) {

@@ -35,7 +35,21 @@ export function formRejected(ctx: RequestContext, error: FormInvalid, render: (e
   return page(ctx, render(error.errors), error.status);
 }
 
-/** Safe local redirect target from a `next` parameter (no open redirects). */
-export function safeNext(next: unknown, fallback = '/'): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : fallback;
+/**
+ * A safe local redirect target from a `next` parameter (no open redirects). Browsers drop tabs and
+ * newlines inside URLs and read `\` as `/`, so `/<tab>/evil` or `/\evil` leave the site: values with
+ * whitespace, control characters or backslashes are refused outright. The rest must resolve to this
+ * origin and not to a path starting `//` (`/.//evil` resolves to `//evil`, another host for a browser).
+ * The URL's own serialisation is returned: percent-encoded, so always valid in a Location header.
+ */
+export function safeNext(next: unknown, origin: string, fallback = '/'): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || /[\s\\\p{Cc}]/u.test(next)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  const target = url.pathname + url.search + url.hash;
+  return url.origin === new URL(origin).origin && !target.startsWith('//') ? target : fallback;
 }

@@ -1,0 +1,46 @@
+// Limits on request bodies, applied before anything reads or parses them: a size per route, checked
+// from Content-Length (Bun reads exactly that many bytes, so it cannot be exceeded), and a nesting
+// depth for JSON (Elysia's validation errors pretty-print the value: a 60 KB `[[[[...]]]]` costs
+// seconds of CPU and gigabytes of memory).
+import { maxAvatarBytes } from '../profiles/avatar.service';
+import { AppError } from './errors';
+
+const kib = 1024;
+/** Every form and JSON body of the app fits well within this. */
+export const defaultBodyLimit = 64 * kib;
+/** Routes that take more: the profile form carries an avatar image next to its text fields. */
+const largerLimits: Record<string, number> = { '/settings/profile': maxAvatarBytes + defaultBodyLimit };
+/** For Bun.serve's own limit, a backstop: the check below answers first, with a message. */
+export const maxRequestBodyBytes = 2 * Math.max(defaultBodyLimit, ...Object.values(largerLimits));
+export const maxJsonDepth = 32;
+
+export const bodyLimitFor = (pathname: string) => largerLimits[pathname] ?? defaultBodyLimit;
+
+const shown = (bytes: number) => (bytes >= 1024 * kib ? `${(bytes / (1024 * kib)).toFixed(1)} MB` : `${Math.round(bytes / kib)} KB`);
+
+/** Called on every request, before routing: a body over the route's limit is refused unread. */
+export function enforceBodyLimit(request: Request): void {
+  const declared = request.headers.get('content-length');
+  if (declared === null) {
+    // Chunked bodies would have to be counted as they stream; every browser form sends a length.
+    if (request.headers.has('transfer-encoding')) throw new AppError(411, 'Send the request body with a Content-Length header');
+    return;
+  }
+  if (Number(declared) <= defaultBodyLimit) return;
+  const limit = bodyLimitFor(new URL(request.url).pathname);
+  if (Number(declared) > limit) throw new AppError(413, `Request body too large: the limit here is ${shown(limit)}`);
+}
+
+/** Elysia parse hook for JSON bodies: parsed as usual, but refused when nested too deep. */
+export async function parseJsonWithinDepth(request: Request, contentType: string): Promise<unknown> {
+  if (contentType !== 'application/json') return undefined; // other types: Elysia's own parsers
+  const value: unknown = JSON.parse(await request.text());
+  if (nestedDeeperThan(value, maxJsonDepth)) throw new AppError(400, `Request body nested too deep: at most ${maxJsonDepth} levels`);
+  return value;
+}
+
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  return Object.values(value).some((child) => nestedDeeperThan(child, levels - 1));
+}
