@@ -43,7 +43,7 @@ function stageMember(ctx: PageContext, p: PublicParticipant) {
 export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view: RoomView) {
   const { t } = ctx;
   const { room, host } = view;
-  const topics = JSON.parse(room.topics) as string[];
+  const topics = room.topics;
   const ended = room.status === 'ended' || !view.live;
   // An ended page has no live client: no strings for it, nothing live left on the page.
   const strings = ended ? {} : Object.fromEntries(clientKeys.map((k) => [k, t(k)]));

@@ -71,7 +71,8 @@ export interface RoomsTable {
   started_at: string | null;
   ended_at: string | null;
 }
-export type Room = Selectable<RoomsTable>;
+/** A room as the code sees it: `topics` is parsed once, in rooms.repository.ts (stored as a JSON array). */
+export type Room = Omit<Selectable<RoomsTable>, 'topics'> & { topics: string[] };
 
 export interface RoomParticipantsTable {
   id: Generated<number>;

@@ -14,7 +14,7 @@ export const homeRoutes = (deps: AppDeps) =>
       const cards = rooms.map((live) => ({
         id: live.id,
         title: live.room.title,
-        topics: JSON.parse(live.room.topics) as string[],
+        topics: live.room.topics,
         host: hosts.get(live.room.host_id)!,
         speakers: live.state.stage().map((p) => live.state.view(p)),
         listenerCount: live.state.listenerCount(),

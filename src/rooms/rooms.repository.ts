@@ -1,18 +1,39 @@
 // SQL for rooms and their durable facts (participation history, removals, reports).
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseSchema, Room } from '../db/schema';
 
 type Q = Kysely<DatabaseSchema>;
 const nowIso = () => new Date().toISOString();
 
-export const findRoom = (db: Q, id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
-
-export function insertLiveRoom(db: Q, room: Pick<Room, 'id' | 'host_id' | 'title' | 'topics' | 'speak_policy' | 'record_intent'>) {
-  return db.insertInto('rooms').values({ ...room, status: 'live', started_at: nowIso() }).returningAll().executeTakeFirstOrThrow();
+/** The stored row with its topics parsed (a JSON array of strings; anything else reads as none). */
+function toRoom(row: Selectable<DatabaseSchema['rooms']>): Room {
+  let topics: unknown;
+  try {
+    topics = JSON.parse(row.topics);
+  } catch {
+    topics = [];
+  }
+  return { ...row, topics: Array.isArray(topics) ? topics.filter((t): t is string => typeof t === 'string') : [] };
 }
 
-export const findLiveRoomOfHost = (db: Q, hostId: number) =>
-  db.selectFrom('rooms').selectAll().where('host_id', '=', hostId).where('status', '=', 'live').executeTakeFirst();
+export const findRoom = async (db: Q, id: string) => {
+  const row = await db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRoom(row);
+};
+
+export async function insertLiveRoom(db: Q, room: Pick<Room, 'id' | 'host_id' | 'title' | 'topics' | 'speak_policy' | 'record_intent'>): Promise<Room> {
+  const row = await db
+    .insertInto('rooms')
+    .values({ ...room, topics: JSON.stringify(room.topics), status: 'live', started_at: nowIso() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRoom(row);
+}
+
+export const findLiveRoomOfHost = async (db: Q, hostId: number) => {
+  const row = await db.selectFrom('rooms').selectAll().where('host_id', '=', hostId).where('status', '=', 'live').executeTakeFirst();
+  return row && toRoom(row);
+};
 
 export function markRoomEnded(db: Q, id: string, reason: string, peakListeners: number) {
   return db
@@ -30,8 +51,8 @@ export async function endOrphanedRooms(db: Q): Promise<number> {
   return Number(result.numUpdatedRows);
 }
 
-export const listRoomsOfHost = (db: Q, hostId: number, limit = 50) =>
-  db.selectFrom('rooms').selectAll().where('host_id', '=', hostId).orderBy('created_at', 'desc').limit(limit).execute();
+export const listRoomsOfHost = async (db: Q, hostId: number, limit = 50) =>
+  (await db.selectFrom('rooms').selectAll().where('host_id', '=', hostId).orderBy('created_at', 'desc').limit(limit).execute()).map(toRoom);
 
 export async function insertParticipation(db: Q, row: { room_id: string; user_id: number | null; anonymous_id: string | null; top_role: string }) {
   const inserted = await db.insertInto('room_participants').values(row).returning('id').executeTakeFirstOrThrow();

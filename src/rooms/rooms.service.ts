@@ -50,7 +50,7 @@ export class RoomsService {
       id: randomCode(),
       host_id: host.id,
       title: room.title,
-      topics: JSON.stringify(room.topics),
+      topics: room.topics,
       speak_policy: room.speakPolicy,
       record_intent: room.recordIntent ? 1 : 0,
     }).catch(async (error) => {

@@ -156,7 +156,7 @@ export class LiveRoom {
     const manager = this.state.isManager(id);
     return {
       type: 'snapshot',
-      room: { id: this.room.id, title: this.room.title, topics: JSON.parse(this.room.topics) as string[], speakPolicy: this.room.speak_policy, hostUserId: this.room.host_id },
+      room: { id: this.room.id, title: this.room.title, topics: this.room.topics, speakPolicy: this.room.speak_policy, hostUserId: this.room.host_id },
       you: me && { id: me.id, role: me.role, muted: me.muted, handRaised: me.handRaisedAt !== null, pendingInvite: me.pendingInvite, anonymous: me.userId === null, moderator: !!me.moderator },
       stage: this.state.stage().map((p) => this.state.view(p)),
       listenerCount: this.state.listenerCount(),
