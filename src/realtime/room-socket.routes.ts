@@ -91,7 +91,12 @@ export function roomSocketRoutes(deps: AppDeps) {
         return conn.live.leave(conn.personId);
       case 'report': {
         if (!viewer) return reply({ type: 'error', code: 'signInRequired', message: 'Sign in to report', ref: message.ref });
-        const targetUserId = message.target?.startsWith('u:') ? Number(message.target.slice(2)) : null;
+        // Only signed-in people can be reported (anonymous listeners cannot speak or react).
+        const named = message.target === undefined ? null : /^u:([1-9]\d{0,11})$/.exec(message.target);
+        if (message.target !== undefined && !named) {
+          return reply({ type: 'error', code: 'invalidMessage', message: `Unknown report target ${message.target}: report a signed-in person (u:<id>) or the room`, ref: message.ref });
+        }
+        const targetUserId = named ? Number(named[1]) : null;
         try {
           await deps.rooms.report(viewer, { roomId: conn.live.id, targetUserId, reason: message.reason });
           return reply({ type: 'reported', ref: message.ref });

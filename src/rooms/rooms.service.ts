@@ -6,7 +6,7 @@ import type { Db } from '../db/connection';
 import type { Room, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { SocialService } from '../social/social.service';
-import { AppError, Forbidden, NotFound } from '../web/errors';
+import { AppError, Forbidden, Invalid, NotFound } from '../web/errors';
 import { FieldErrors, FormInvalid } from '../web/form-errors';
 import { randomCode } from '../web/random';
 import type { BrowserIdentity } from './anonymous-listener';
@@ -128,6 +128,10 @@ export class RoomsService {
     else if (reason.length > roomLimits.reasonMax) errors.add('reason', 'error.field.tooLong', { max: roomLimits.reasonMax });
     errors.throwIfAny();
     if (!(await findRoom(this.deps.db, input.roomId))) throw new NotFound('No such room');
+    if (input.targetUserId != null) {
+      if (input.targetUserId === reporter.id) throw new Invalid('You cannot report yourself', 'target');
+      if (!(await findUserById(this.deps.db, input.targetUserId))) throw new NotFound('No such person to report');
+    }
     return insertReport(this.deps.db, { reporter_id: reporter.id, room_id: input.roomId, target_user_id: input.targetUserId ?? null, reason });
   }
 

@@ -5,15 +5,6 @@ import { RoomClient } from '../support/room-client';
 import { startTestSalon, type TestSalon } from '../support/salon';
 import { signUp, type Account } from '../support/web-client';
 
-/**
- * Room-socket report targets still mishandled.
- * TODO(src/realtime/room-socket.routes.ts, src/rooms/rooms.service.ts `report`): the socket turns
- * `u:<anything>` into Number(...) and the service inserts it unchecked. Unknown, zero, negative or
- * infinite ids hit the reports foreign key (SQLiteError, logged, no reply at all); `u:abc` becomes
- * NaN and the report is stored with no target while the client is told "reported". Remove each
- * target from this list once it gets an error reply; the test fails while the list is out of date.
- */
-const knownBrokenSocketTargets = ['u:999999', 'u:0', 'u:-1', 'u:1e400', 'u:abc'];
 
 let salon: TestSalon;
 let host: Account;
@@ -49,8 +40,7 @@ describe('room socket reports', () => {
     await Bun.sleep(1000);
     const replies = room.messages.slice(from);
     const refused = targets.filter((_, i) => replies.some((m) => m.ref === `report-${i}` && m.type === 'error'));
-    expect(targets.filter((t) => !refused.includes(t) && !knownBrokenSocketTargets.includes(t))).toEqual([]);
-    expect(knownBrokenSocketTargets.filter((t) => refused.includes(t))).toEqual([]); // fixed: remove them from the list
+    expect(targets.filter((t) => !refused.includes(t))).toEqual([]);
     room.send({ type: 'ping', ref: 'still-there' });
     expect((await room.next((m) => m.ref === 'still-there')).type).toBe('pong');
   });
