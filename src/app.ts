@@ -16,8 +16,9 @@ import { staticRoutes } from './web/static.routes';
 import { enforceBodyLimit, maxRequestBodyBytes, parseJsonWithinDepth } from './web/body-limits';
 import { checkCsrf } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
-import { AppError } from './web/errors';
-import { FormInvalid, englishMessage } from './web/form-errors';
+import { AppError } from './shared/errors';
+import { FormInvalid, englishMessage } from './shared/form-errors';
+import { httpStatus } from './web/error-status';
 import { json, page, redirect } from './web/respond';
 import { errorPage } from '../views/error.page';
 
@@ -55,10 +56,10 @@ export function createApp(deps: AppDeps) {
     .use(roomSocketRoutes(deps));
 }
 
-/** One place maps errors to HTTP: typed app errors, Elysia's own codes, and the unexpected (500). */
+/** One place maps errors to HTTP: typed app errors (their kind, via httpStatus), Elysia's own codes, and the unexpected (500). */
 function describeError(code: string | number, error: unknown): { status: number; body: { error: string; field?: string } } {
-  if (error instanceof FormInvalid) return { status: error.status, body: { error: englishMessage(error.errors[0]!), field: error.field } };
-  if (error instanceof AppError) return { status: error.status, body: { error: error.message, field: error.field } };
+  if (error instanceof FormInvalid) return { status: httpStatus(error), body: { error: englishMessage(error.errors[0]!), field: error.field } };
+  if (error instanceof AppError) return { status: httpStatus(error), body: { error: error.message, field: error.field } };
   switch (code) {
     case 'NOT_FOUND':
       return { status: 404, body: { error: 'Not found' } };
@@ -70,7 +71,7 @@ function describeError(code: string | number, error: unknown): { status: number;
     }
     case 'PARSE': {
       const cause = (error as Error).cause; // what our parse hook refused, with its reason
-      if (cause instanceof AppError) return { status: cause.status, body: { error: cause.message } };
+      if (cause instanceof AppError) return { status: httpStatus(cause), body: { error: cause.message } };
       return { status: 400, body: { error: 'The request body could not be parsed' } };
     }
     case 'INVALID_COOKIE_SIGNATURE':

@@ -1,7 +1,7 @@
 // Admin pages: instance settings and user management.
 import { html } from '../src/web/html';
 import type { User } from '../src/db/schema';
-import type { FieldError } from '../src/web/form-errors';
+import type { FieldError } from '../src/shared/form-errors';
 import type { InstanceSettings } from '../src/settings/settings.schema';
 import { registrationModes } from '../src/settings/settings.schema';
 import { catalogs, languages } from '../src/i18n/i18n';

@@ -1,6 +1,6 @@
 // Sign-up and log-in pages (full page; the same page re-renders with field errors).
 import { html } from '../src/web/html';
-import type { FieldError } from '../src/web/form-errors';
+import type { FieldError } from '../src/shared/form-errors';
 import type { RegistrationMode } from '../src/settings/settings.schema';
 import { csrfField, field, formError } from './components';
 import { layout, type PageContext } from './layout';

@@ -1,6 +1,6 @@
 // Small pieces shared by forms and pages.
 import { html, type SafeHtml } from '../src/web/html';
-import type { FieldError } from '../src/web/form-errors';
+import type { FieldError } from '../src/shared/form-errors';
 import type { PageContext } from './layout';
 
 export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;

@@ -1,7 +1,7 @@
 // The member's own settings: profile, hosting status, sessions, invitations.
 import { html } from '../src/web/html';
 import type { User, Invite } from '../src/db/schema';
-import type { FieldError } from '../src/web/form-errors';
+import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';
 import type { SessionInfo } from '../src/accounts/sessions.service';
 import { inviteState } from '../src/invites/invites.service';

@@ -1,7 +1,7 @@
 // The host's studio /studio: start a room, see my live and past rooms.
 import { html } from '../src/web/html';
 import type { Room } from '../src/db/schema';
-import type { FieldError } from '../src/web/form-errors';
+import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';
 import type { MessageKey } from '../src/i18n/messages.en';
 import { actionButton, csrfField, errorText, field, formError } from './components';

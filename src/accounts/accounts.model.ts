@@ -1,5 +1,5 @@
 // Rules for account fields, shared by sign-up, admin-created accounts, the CLI and profile edits.
-import { FieldErrors } from '../web/form-errors';
+import { FieldErrors } from '../shared/form-errors';
 
 const reservedHandles = new Set([
   'admin', 'administrator', 'api', 'static', 'avatars', 'r', 'rooms', 'room', 'studio', 'login', 'logout',

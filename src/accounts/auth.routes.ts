@@ -3,7 +3,7 @@ import { Elysia, t } from 'elysia';
 import { loginPage, signupPage } from '../../views/auth.pages';
 import type { AppDeps } from '../app-deps';
 import { serializeCookie, sessionCookie } from '../web/cookies';
-import { FormInvalid } from '../web/form-errors';
+import { FormInvalid } from '../shared/form-errors';
 import { formRejected, page, redirect, safeNext } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import { countUsers } from './users.repository';
@@ -37,7 +37,7 @@ export function authRoutes(deps: AppDeps) {
         try {
           const limit = deps.limiter.hit(`signup-ip:${ctx.ip}`, ctx.settings.signupsPerIpPerHour, 3600_000);
           if (!limit.allowed) {
-            throw new FormInvalid([{ field: 'form', key: 'signup.rateLimited', params: { minutes: Math.ceil(limit.retryAfterMs / 60_000) } }], 429);
+            throw new FormInvalid([{ field: 'form', key: 'signup.rateLimited', params: { minutes: Math.ceil(limit.retryAfterMs / 60_000) } }], 'tooMany');
           }
           const user = await deps.registration.signUp({
             handle: body.handle ?? '',

@@ -1,7 +1,7 @@
 // Checks credentials with rate limits per IP and per account, and refuses suspended accounts.
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
-import { FormInvalid } from '../web/form-errors';
+import { FormInvalid } from '../shared/form-errors';
 import type { RateLimiter } from '../web/rate-limiter';
 import { normalizeHandle } from './accounts.model';
 import { verifyPassword } from './password';
@@ -27,12 +27,12 @@ export class LoginService {
     const accountKey = `login-account:${user ? user.id : login}`;
     const byAccount = this.limiter.hit(accountKey, loginLimits.failuresPerAccount, window);
     if (!byAccount.allowed) throw rateLimited(byAccount.retryAfterMs);
-    if (!(await verifyPassword(password ?? '', user?.password_hash))) throw new FormInvalid([{ field: 'form', key: 'login.invalid' }], 401);
-    if (user!.suspended_at) throw new FormInvalid([{ field: 'form', key: 'login.suspended' }], 403);
+    if (!(await verifyPassword(password ?? '', user?.password_hash))) throw new FormInvalid([{ field: 'form', key: 'login.invalid' }], 'unauthorized');
+    if (user!.suspended_at) throw new FormInvalid([{ field: 'form', key: 'login.suspended' }], 'forbidden');
     this.limiter.reset(accountKey); // a success clears the failures before it
     return user!;
   }
 }
 
 const rateLimited = (retryAfterMs: number) =>
-  new FormInvalid([{ field: 'form', key: 'login.rateLimited', params: { minutes: Math.ceil(retryAfterMs / 60_000) } }], 429);
+  new FormInvalid([{ field: 'form', key: 'login.rateLimited', params: { minutes: Math.ceil(retryAfterMs / 60_000) } }], 'tooMany');

@@ -4,7 +4,7 @@ import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
 import { consumeInvite } from '../invites/invites.service';
 import type { SettingsService } from '../settings/settings.service';
-import { FieldErrors, FormInvalid } from '../web/form-errors';
+import { FieldErrors, FormInvalid } from '../shared/form-errors';
 import { validateNewAccount, type NewAccount } from './accounts.model';
 import { hashPassword } from './password';
 import { countUsers, handleOrEmailTaken, insertUser } from './users.repository';
@@ -37,14 +37,14 @@ export class RegistrationService {
       const mode = this.settings.get().registrationMode;
       const code = input.inviteCode?.trim();
       if (!isFirst && !opts.bypassMode) {
-        if (mode === 'closed') throw new FormInvalid([{ field: 'form', key: 'signup.closed' }], 403);
+        if (mode === 'closed') throw new FormInvalid([{ field: 'form', key: 'signup.closed' }], 'forbidden');
         if (mode === 'invite' && !code) throw new FormInvalid([{ field: 'inviteCode', key: 'signup.inviteRequired' }]);
       }
       const taken = await handleOrEmailTaken(trx, account.handle, account.email);
       const errors = new FieldErrors();
       if (taken.handle) errors.add('handle', 'account.handle.taken');
       if (taken.email) errors.add('email', 'account.email.taken');
-      errors.throwIfAny(409);
+      errors.throwIfAny('conflict');
       const invite = code && !opts.bypassMode && !isFirst ? await consumeInvite(trx, code) : undefined;
       return insertUser(trx, {
         handle: account.handle,

@@ -3,8 +3,8 @@
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
 import { AccountEvents } from './account-events';
-import { NotFound } from '../web/errors';
-import { randomToken } from '../web/random';
+import { NotFound } from '../shared/errors';
+import { randomToken } from '../shared/random';
 
 const lifetimeMs = 30 * 24 * 3600 * 1000;
 const touchEveryMs = 5 * 60 * 1000; // sliding expiry without a write per request

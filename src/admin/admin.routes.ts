@@ -5,7 +5,7 @@ import type { AppDeps } from '../app-deps';
 import { searchUsers } from '../accounts/users.repository';
 import type { InstanceSettings } from '../settings/settings.schema';
 import { settingRules } from '../settings/settings.schema';
-import { FormInvalid, type FieldError } from '../web/form-errors';
+import { FormInvalid, type FieldError } from '../shared/form-errors';
 import { requireAdmin } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';

@@ -3,7 +3,7 @@ import type { AccountEvents } from '../accounts/account-events';
 import { findUserById, updateUser } from '../accounts/users.repository';
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
-import { Forbidden, NotFound } from '../web/errors';
+import { Forbidden, NotFound } from '../shared/errors';
 
 export const adminActions = ['grant-host', 'revoke-host', 'suspend', 'unsuspend', 'promote'] as const;
 export type AdminAction = (typeof adminActions)[number];

@@ -7,7 +7,7 @@ import type { SalonConfig } from '../config/config.schema';
 import { openDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrator';
 import { SettingsService } from '../settings/settings.service';
-import { englishMessage, FormInvalid } from '../web/form-errors';
+import { englishMessage, FormInvalid } from '../shared/form-errors';
 
 export async function createAdmin(config: SalonConfig, positionals: string[]): Promise<string> {
   const [handle, email] = positionals;

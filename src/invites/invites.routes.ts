@@ -2,7 +2,7 @@
 import { Elysia, t } from 'elysia';
 import { invitesPage } from '../../views/settings.pages';
 import type { AppDeps } from '../app-deps';
-import { FormInvalid, type FieldError } from '../web/form-errors';
+import { FormInvalid, type FieldError } from '../shared/form-errors';
 import { requireViewer } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';

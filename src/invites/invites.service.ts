@@ -4,9 +4,9 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../db/connection';
 import type { DatabaseSchema, Invite, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
-import { NotFound } from '../web/errors';
-import { FieldErrors, FormInvalid } from '../web/form-errors';
-import { randomCode } from '../web/random';
+import { NotFound } from '../shared/errors';
+import { FieldErrors, FormInvalid } from '../shared/form-errors';
+import { randomCode } from '../shared/random';
 
 export type InviteState = 'usable' | 'exhausted' | 'revoked';
 export const inviteState = (invite: Invite): InviteState =>
@@ -55,7 +55,7 @@ export class InvitesService {
       )
       .returningAll()
       .executeTakeFirst();
-    if (!invite) throw new FormInvalid([{ field: 'invite', key: 'invite.quotaReached', params: { quota } }], 403);
+    if (!invite) throw new FormInvalid([{ field: 'invite', key: 'invite.quotaReached', params: { quota } }], 'forbidden');
     return invite;
   }
 

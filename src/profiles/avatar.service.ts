@@ -18,7 +18,7 @@ import pngWasm from '@jsquash/png/codec/pkg/squoosh_png_bg.wasm' with { type: 'f
 import webpDecoderWasm from '@jsquash/webp/codec/dec/webp_dec.wasm' with { type: 'file' };
 // Only the SIMD build: @jsquash/webp picks it when the runtime has wasm SIMD, which Bun's has.
 import webpEncoderWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm' with { type: 'file' };
-import { FormInvalid } from '../web/form-errors';
+import { FormInvalid } from '../shared/form-errors';
 
 export const maxAvatarBytes = 2 * 1024 * 1024;
 const avatarSide = 512;
@@ -79,7 +79,7 @@ async function reencodeAvatar(bytes: Uint8Array<ArrayBuffer>, extension: AvatarE
   }
   if (!size.width || !size.height) throw unreadable();
   if (size.width * size.height > maxSourcePixels) {
-    throw new FormInvalid([{ field: 'avatar', key: 'avatar.tooLarge', params: { max: '4096×4096 pixels' } }], 413);
+    throw new FormInvalid([{ field: 'avatar', key: 'avatar.tooLarge', params: { max: '4096×4096 pixels' } }], 'tooLarge');
   }
   const codec = (await loadCodecs())[extension];
   let image: Pixels;
@@ -139,10 +139,10 @@ export class AvatarStore {
   /** Checks, re-encodes and stores an upload; returns the stored file name. */
   async save(file: Blob): Promise<string> {
     if (file.size === 0) throw new FormInvalid([{ field: 'avatar', key: 'avatar.empty' }]);
-    if (file.size > maxAvatarBytes) throw new FormInvalid([{ field: 'avatar', key: 'avatar.tooLarge', params: { max: '2 MB' } }], 413);
+    if (file.size > maxAvatarBytes) throw new FormInvalid([{ field: 'avatar', key: 'avatar.tooLarge', params: { max: '2 MB' } }], 'tooLarge');
     const bytes = new Uint8Array(await file.arrayBuffer());
     const extension = sniffImage(bytes);
-    if (!extension) throw new FormInvalid([{ field: 'avatar', key: 'avatar.notImage' }], 415);
+    if (!extension) throw new FormInvalid([{ field: 'avatar', key: 'avatar.notImage' }], 'unsupportedType');
     const stored = await reencodeAvatar(bytes, extension);
     mkdirSync(this.dir, { recursive: true });
     const name = `${crypto.randomUUID()}.${extension}`;

@@ -5,7 +5,7 @@ import type { AppDeps } from '../app-deps';
 import { findUserByHandle } from '../accounts/users.repository';
 import { normalizeHandle } from '../accounts/accounts.model';
 import type { User } from '../db/schema';
-import { NotFound } from '../web/errors';
+import { NotFound } from '../shared/errors';
 import { requireViewer } from '../web/guards';
 import { json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';

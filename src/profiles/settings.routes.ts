@@ -5,7 +5,7 @@ import type { AppDeps } from '../app-deps';
 import { checkBio, checkDisplayName } from '../accounts/accounts.model';
 import { findUserById, updateUser } from '../accounts/users.repository';
 import { isLanguage } from '../i18n/i18n';
-import { FieldErrors, FormInvalid } from '../web/form-errors';
+import { FieldErrors, FormInvalid } from '../shared/form-errors';
 import { requireViewer } from '../web/guards';
 import { formRejected, page, redirect } from '../web/respond';
 

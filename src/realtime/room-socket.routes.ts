@@ -8,8 +8,8 @@ import { closeCodes, type ErrorCode, type ServerMessage } from '../rooms/live/pr
 import { send, type RoomSocket } from '../rooms/live/room-broadcaster';
 import { RoomError } from '../rooms/live/room.model';
 import { parseCookies } from '../web/cookies';
-import { FormInvalid } from '../web/form-errors';
-import { AppError } from '../web/errors';
+import { FormInvalid } from '../shared/form-errors';
+import { AppError } from '../shared/errors';
 import { parseClientMessage, type ClientMessage } from './client-messages';
 import { mediaMessageTypes, signalMedia, type MediaMessage } from './media-signalling';
 import { RoomConnections, type RoomConnection } from './room-connections';

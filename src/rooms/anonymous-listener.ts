@@ -3,7 +3,7 @@
 // anonymous id) and, once someone signed in on that browser, their account: a person the host
 // removed or blocked cannot walk back in as an anonymous listener from the same browser.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { randomToken } from '../web/random';
+import { randomToken } from '../shared/random';
 
 export const anonymousCookie = 'salon_anon';
 

@@ -1,5 +1,5 @@
 // Rules for creating a room.
-import { FieldErrors } from '../web/form-errors';
+import { FieldErrors } from '../shared/form-errors';
 import type { SpeakPolicy } from './live/room.model';
 
 export const roomLimits = { titleMax: 100, topicsMax: 3, topicMax: 30, reasonMax: 500 };

@@ -7,13 +7,13 @@ import type { AppDeps } from '../app-deps';
 import { findUserById } from '../accounts/users.repository';
 import type { MessageKey } from '../i18n/messages.en';
 import { parseCookies, serializeCookie } from '../web/cookies';
-import { Forbidden, NotFound } from '../web/errors';
-import { FormInvalid, type FieldError } from '../web/form-errors';
+import { Forbidden, NotFound } from '../shared/errors';
+import { FormInvalid, type FieldError } from '../shared/form-errors';
 import { requireViewer } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import { anonymousCookie, type BrowserIdentity } from './anonymous-listener';
-import { randomToken } from '../web/random';
+import { randomToken } from '../shared/random';
 import { RoomError } from './live/room.model';
 import { requireAdmin } from '../web/guards';
 

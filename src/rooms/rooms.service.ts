@@ -6,9 +6,9 @@ import type { Db } from '../db/connection';
 import type { Room, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { SocialService } from '../social/social.service';
-import { AppError, Forbidden, Invalid, NotFound } from '../web/errors';
-import { FieldErrors, FormInvalid } from '../web/form-errors';
-import { randomCode } from '../web/random';
+import { AppError, Forbidden, Invalid, NotFound } from '../shared/errors';
+import { FieldErrors, FormInvalid } from '../shared/form-errors';
+import { randomCode } from '../shared/random';
 import type { BrowserIdentity } from './anonymous-listener';
 import type { LiveRoom, Presence } from './live/live-room';
 import type { LiveRooms } from './live/live-rooms';
@@ -37,12 +37,12 @@ export class RoomsService {
     const room = validateNewRoom(input);
     const eligibility = await this.deps.hosting.eligibility(host);
     if (!eligibility.allowed) {
-      throw new FormInvalid([{ field: 'form', key: 'room.cannotHost', params: { followers: eligibility.followers, needed: eligibility.needed } }], 403);
+      throw new FormInvalid([{ field: 'form', key: 'room.cannotHost', params: { followers: eligibility.followers, needed: eligibility.needed } }], 'forbidden');
     }
     await this.deps.live.endingsWritten(); // a room that just ended is no longer live in the database either
     const alreadyLive = async () => {
       const existing = await findLiveRoomOfHost(this.deps.db, host.id);
-      return new FormInvalid([{ field: 'form', key: 'room.alreadyLive', params: { url: `/r/${existing?.id ?? ''}` } }], 409);
+      return new FormInvalid([{ field: 'form', key: 'room.alreadyLive', params: { url: `/r/${existing?.id ?? ''}` } }], 'conflict');
     };
     if (await findLiveRoomOfHost(this.deps.db, host.id)) throw await alreadyLive();
     // The database keeps one live room per host (a unique index): parallel starts make one room.
@@ -62,7 +62,7 @@ export class RoomsService {
     } catch (error) {
       await markRoomEnded(this.deps.db, row.id, 'noAudio', 0);
       // `cause` keeps the media failure's stack in the request log.
-      throw Object.assign(new AppError(503, `Audio is unavailable right now (${(error as Error).message}); try again in a moment`), { cause: error });
+      throw Object.assign(new AppError('unavailable', `Audio is unavailable right now (${(error as Error).message}); try again in a moment`), { cause: error });
     }
     return row;
   }

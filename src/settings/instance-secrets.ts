@@ -1,7 +1,7 @@
 // Secrets this instance makes for itself at first start and keeps in the database (never shown in
 // the admin settings): losing them only means anonymous listeners get a fresh identity.
 import type { Db } from '../db/connection';
-import { randomToken } from '../web/random';
+import { randomToken } from '../shared/random';
 
 export type SecretName = 'anonymousListener';
 

@@ -2,7 +2,7 @@
 // refreshed on every write, so changes take effect without a restart.
 import type { Db } from '../db/connection';
 import type { MessageKey } from '../i18n/messages.en';
-import { FieldErrors } from '../web/form-errors';
+import { FieldErrors } from '../shared/form-errors';
 import { defaultSettings, settingRules, type InstanceSettings } from './settings.schema';
 
 export class SettingsService {

@@ -4,7 +4,7 @@
 import type { Db } from '../db/connection';
 import { AccountEvents } from '../accounts/account-events';
 import type { User } from '../db/schema';
-import { Forbidden, Invalid } from '../web/errors';
+import { Forbidden, Invalid } from '../shared/errors';
 import { followCounts, followCountsOf, followeeIds, hasBlocked, isFollowing, listConnections, relationshipsOf } from './social.repository';
 
 export interface Relationship {

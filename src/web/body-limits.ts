@@ -3,7 +3,7 @@
 // depth for JSON (Elysia's validation errors pretty-print the value: a 60 KB `[[[[...]]]]` costs
 // seconds of CPU and gigabytes of memory).
 import { maxAvatarBytes } from '../profiles/avatar.service';
-import { AppError } from './errors';
+import { AppError } from '../shared/errors';
 
 const kib = 1024;
 /** Every form and JSON body of the app fits well within this. */
@@ -23,19 +23,19 @@ export function enforceBodyLimit(request: Request): void {
   const declared = request.headers.get('content-length');
   if (declared === null) {
     // Chunked bodies would have to be counted as they stream; every browser form sends a length.
-    if (request.headers.has('transfer-encoding')) throw new AppError(411, 'Send the request body with a Content-Length header');
+    if (request.headers.has('transfer-encoding')) throw new AppError('lengthRequired', 'Send the request body with a Content-Length header');
     return;
   }
   if (Number(declared) <= defaultBodyLimit) return;
   const limit = bodyLimitFor(new URL(request.url).pathname);
-  if (Number(declared) > limit) throw new AppError(413, `Request body too large: the limit here is ${shown(limit)}`);
+  if (Number(declared) > limit) throw new AppError('tooLarge', `Request body too large: the limit here is ${shown(limit)}`);
 }
 
 /** Elysia parse hook for JSON bodies: parsed as usual, but refused when nested too deep. */
 export async function parseJsonWithinDepth(request: Request, contentType: string): Promise<unknown> {
   if (contentType !== 'application/json') return undefined; // other types: Elysia's own parsers
   const value: unknown = JSON.parse(await request.text());
-  if (nestedDeeperThan(value, maxJsonDepth)) throw new AppError(400, `Request body nested too deep: at most ${maxJsonDepth} levels`);
+  if (nestedDeeperThan(value, maxJsonDepth)) throw new AppError('badRequest', `Request body nested too deep: at most ${maxJsonDepth} levels`);
   return value;
 }
 

@@ -2,7 +2,7 @@
 // must be this instance's, and a token from the salon_csrf cookie must come back as the `_csrf`
 // form field or the X-CSRF-Token header (double-submit; SameSite=Lax cookies do the rest).
 import { csrfCookie, parseCookies } from './cookies';
-import { Forbidden } from './errors';
+import { Forbidden } from '../shared/errors';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,6 +1,6 @@
 // Authorization at the server: handlers call these before acting.
 import type { User } from '../db/schema';
-import { Forbidden, Unauthorized } from './errors';
+import { Forbidden, Unauthorized } from '../shared/errors';
 import type { RequestContext } from './request-context';
 
 export function requireViewer(ctx: RequestContext): User {

@@ -7,7 +7,7 @@ import type { InstanceSettings } from '../settings/settings.schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { PageContext } from '../../views/layout';
 import { csrfCookie, parseCookies, serializeCookie, sessionCookie } from './cookies';
-import { randomToken } from './random';
+import { randomToken } from '../shared/random';
 
 export interface RequestContext extends PageContext {
   request: Request;

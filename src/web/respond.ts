@@ -1,7 +1,8 @@
 // Building responses from a request context: pages, redirects, JSON, and forms re-rendered with errors.
 import type { SafeHtml } from './html';
-import type { FieldError, FormInvalid } from './form-errors';
-import { englishMessage } from './form-errors';
+import type { FieldError, FormInvalid } from '../shared/form-errors';
+import { englishMessage } from '../shared/form-errors';
+import { httpStatus } from './error-status';
 import type { RequestContext } from './request-context';
 
 function headersFor(ctx: RequestContext, extra: Record<string, string> = {}): Headers {
@@ -29,10 +30,10 @@ export function redirect(ctx: RequestContext, location: string): Response {
 export function formRejected(ctx: RequestContext, error: FormInvalid, render: (errors: FieldError[]) => SafeHtml): Response {
   if (ctx.wantsJson) {
     const errors = error.errors.map((e) => ({ field: e.field, code: e.key, message: englishMessage(e) }));
-    return json(ctx, { error: error.message, field: error.field, errors }, error.status);
+    return json(ctx, { error: error.message, field: error.field, errors }, httpStatus(error));
   }
   // htmx swaps 4xx responses too (see the htmx-config in views/layout.ts).
-  return page(ctx, render(error.errors), error.status);
+  return page(ctx, render(error.errors), httpStatus(error));
 }
 
 /**

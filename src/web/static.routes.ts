@@ -2,7 +2,7 @@
 // and served gzipped to browsers that accept it (the room client is ~250 KB raw, ~45 KB gzipped).
 import { Elysia } from 'elysia';
 import { findAsset } from './static-assets';
-import { NotFound } from './errors';
+import { NotFound } from '../shared/errors';
 
 const gzipped = new Map<string, Uint8Array<ArrayBuffer>>();
 

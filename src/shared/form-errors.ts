@@ -1,7 +1,7 @@
 // Field-level validation errors: translated on the re-rendered form, named in JSON answers.
 import type { MessageKey } from '../i18n/messages.en';
 import { en } from '../i18n/messages.en';
-import { AppError } from './errors';
+import { AppError, type ErrorKind } from './errors';
 
 export interface FieldError {
   field: string;
@@ -9,13 +9,13 @@ export interface FieldError {
   params?: Record<string, string | number>;
 }
 
-/** Thrown by services when form input breaks a rule; status 422 (409 for duplicates, 429 for limits). */
+/** Thrown by services when form input breaks a rule; kind 'invalid' ('conflict' for duplicates, 'tooMany' for limits). */
 export class FormInvalid extends AppError {
   constructor(
     readonly errors: FieldError[],
-    status = 422,
+    kind: ErrorKind = 'invalid',
   ) {
-    super(status, englishMessage(errors[0]!), errors[0]!.field);
+    super(kind, englishMessage(errors[0]!), errors[0]!.field);
   }
 }
 
@@ -31,7 +31,7 @@ export class FieldErrors {
   add(field: string, key: MessageKey, params?: Record<string, string | number>) {
     if (!this.list.some((e) => e.field === field)) this.list.push({ field, key, params });
   }
-  throwIfAny(status = 422) {
-    if (this.list.length) throw new FormInvalid(this.list, status);
+  throwIfAny(kind: ErrorKind = 'invalid') {
+    if (this.list.length) throw new FormInvalid(this.list, kind);
   }
 }
