@@ -16,7 +16,7 @@ export function authRoutes(deps: AppDeps) {
   const startSession = async (ctx: RequestContext, userId: number, location: string) => {
     const token = await deps.sessions.create(userId, { userAgent: ctx.request.headers.get('user-agent') ?? '', ip: ctx.ip });
     ctx.setCookies.push(serializeCookie(sessionCookie, token, { secure: ctx.secureCookies, maxAgeSeconds: 30 * 24 * 3600 }));
-    return redirect(ctx, location);
+    return redirect(ctx, location, { fullPage: true }); // a new identity: the page (and any room socket) starts afresh
   };
   const signupView = async (values: Record<string, string | undefined>) => ({
     mode: deps.settings.get().registrationMode,
@@ -79,6 +79,6 @@ export function authRoutes(deps: AppDeps) {
       const notRevoked = (error: unknown) => deps.log.error('could not revoke the session at sign-out', { user: ctx.viewer?.id, error });
       if (ctx.viewer && ctx.sessionId) await deps.sessions.revoke(ctx.viewer.id, ctx.sessionId).catch(notRevoked);
       ctx.setCookies.push(serializeCookie(sessionCookie, '', { secure: ctx.secureCookies, maxAgeSeconds: 0 }));
-      return redirect(ctx, '/');
+      return redirect(ctx, '/', { fullPage: true });
     });
 }

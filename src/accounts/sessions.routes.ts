@@ -20,7 +20,7 @@ export function sessionsRoutes(deps: AppDeps) {
       await deps.sessions.revoke(user.id, params.id);
       if (params.id === ctx.sessionId) {
         ctx.setCookies.push(serializeCookie(sessionCookie, '', { secure: ctx.secureCookies, maxAgeSeconds: 0 }));
-        return redirect(ctx, '/login');
+        return redirect(ctx, '/login', { fullPage: true });
       }
       return redirect(ctx, '/settings/sessions');
     });

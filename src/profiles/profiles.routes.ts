@@ -7,7 +7,7 @@ import { normalizeHandle } from '../accounts/accounts.model';
 import type { User } from '../db/schema';
 import { NotFound } from '../shared/errors';
 import { requireViewer } from '../web/guards';
-import { json, page, redirect } from '../web/respond';
+import { json, page, redirect, swapsInto } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import { avatarContentType } from './avatar.service';
 
@@ -53,8 +53,8 @@ export function profileRoutes(deps: AppDeps) {
       await deps.social[action](viewer, target);
       const relationship = await deps.social.relationship(viewer, target);
       if (ctx.wantsJson) return json(ctx, { ok: true, relationship, ...(await deps.social.counts(target.id)) });
-      // htmx follow buttons swap themselves; everything else goes back to where it came from.
-      if (ctx.request.headers.get('hx-request') && (action === 'follow' || action === 'unfollow')) {
+      // htmx follow buttons swap themselves (their hx-target); everything else goes back to where it came from.
+      if ((action === 'follow' || action === 'unfollow') && swapsInto(ctx, `follow-${target.handle}`)) {
         return page(ctx, followButton(ctx, target, relationship));
       }
       const back = URL.parse(ctx.request.headers.get('referer') ?? ''); // null when missing or garbled

@@ -19,11 +19,25 @@ export function json(ctx: RequestContext, data: unknown, status = 200): Response
   return new Response(JSON.stringify(data), { status, headers: headersFor(ctx, { 'content-type': 'application/json' }) });
 }
 
-/** After a successful POST: 303 for plain forms; htmx gets HX-Redirect (a full navigation). */
-export function redirect(ctx: RequestContext, location: string): Response {
+/**
+ * After a successful POST: 303 for plain forms. htmx gets HX-Location, an ajax navigation like a
+ * boosted link, so the preserved #player (the room audio) keeps playing. `fullPage` asks for a real
+ * page load (HX-Redirect) when the page's scripts must start afresh, e.g. once the session changed.
+ */
+export function redirect(ctx: RequestContext, location: string, opts: { fullPage?: boolean } = {}): Response {
   if (ctx.wantsJson) return json(ctx, { ok: true, location });
-  if (ctx.request.headers.get('hx-request')) return new Response(null, { status: 204, headers: headersFor(ctx, { 'hx-redirect': location }) });
+  if (ctx.request.headers.get('hx-request')) {
+    return new Response(null, { status: 204, headers: headersFor(ctx, { [opts.fullPage ? 'hx-redirect' : 'hx-location']: location }) });
+  }
   return new Response(null, { status: 303, headers: headersFor(ctx, { location }) });
+}
+
+/**
+ * Whether this is an htmx request swapping into the element with this id (its `hx-target`), so a
+ * fragment is the answer. Boosted links and forms target the whole body and get full pages.
+ */
+export function swapsInto(ctx: RequestContext, elementId: string): boolean {
+  return ctx.request.headers.get('hx-request') === 'true' && ctx.request.headers.get('hx-target') === elementId;
 }
 
 /** A rejected form: JSON naming the fields, or the same form re-rendered with its errors. */

@@ -36,7 +36,8 @@ describe('follow and unfollow', () => {
   });
 
   test('htmx gets the swapped button; a plain form goes back to the page it came from', async () => {
-    const hx = await cat.client.post('/@ann/follow', {}, { accept: 'html', headers: { 'hx-request': 'true' } });
+    // What htmx sends for the button's own form: it targets #follow-ann (and is boosted, like every form).
+    const hx = await cat.client.post('/@ann/follow', {}, { accept: 'html', headers: { 'hx-request': 'true', 'hx-boosted': 'true', 'hx-target': 'follow-ann' } });
     expect(hx.status).toBe(200);
     const fragment = await hx.text();
     expect(fragment).toContain('id="follow-ann"');
