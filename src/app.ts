@@ -12,8 +12,9 @@ import { profileRoutes } from './profiles/profiles.routes';
 import { settingsRoutes } from './profiles/settings.routes';
 import { roomSocketRoutes } from './realtime/room-socket.routes';
 import { roomRoutes } from './rooms/rooms.routes';
+import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
-import { enforceBodyLimit, maxRequestBodyBytes, parseJsonWithinDepth } from './web/body-limits';
+import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
 import { checkCsrf } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
 import { AppError } from './shared/errors';
@@ -26,11 +27,13 @@ export type { AppDeps } from './app-deps';
 
 export function createApp(deps: AppDeps) {
   const headers = securityHeaders(deps.config);
-  return new Elysia({ serve: { maxRequestBodySize: maxRequestBodyBytes } })
+  // Routes that take more than the default body: the profile form carries an avatar image next to its text fields.
+  const limits = bodyLimits({ '/settings/profile': maxAvatarBytes + defaultBodyLimit });
+  return new Elysia({ serve: { maxRequestBodySize: limits.maxRequestBodyBytes } })
     .onRequest(({ set }) => {
       Object.assign(set.headers, headers);
     })
-    .onRequest(({ request }) => enforceBodyLimit(request))
+    .onRequest(({ request }) => limits.enforce(request))
     .onParse(({ request, contentType }) => parseJsonWithinDepth(request, contentType))
     .onTransform(({ request, body }) => checkCsrf(request, body, deps.contexts.expectedOrigin(request)))
     .onError(async ({ code, error, request, server }) => {

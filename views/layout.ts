@@ -1,15 +1,9 @@
 // The page shell every full page shares. htmx and the CSS are served locally from /static.
 import { html, type SafeHtml } from '../src/web/html';
-import type { Language, Translate } from '../src/i18n/i18n';
+import type { PageContext } from '../src/shared/page-context';
 import { assetUrl } from '../src/web/static-assets';
 
-export interface PageContext {
-  lang: Language;
-  t: Translate;
-  instanceName: string;
-  csrfToken: string;
-  viewer: { handle: string; display_name: string; role: string } | null;
-}
+export type { PageContext } from '../src/shared/page-context';
 
 // Swap error responses too: a rejected form comes back as the page with its errors (HTTP 4xx),
 // exactly what a browser without JavaScript shows. No injected <style> (our CSP forbids inline).

@@ -2,24 +2,27 @@
 // from Content-Length (Bun reads exactly that many bytes, so it cannot be exceeded), and a nesting
 // depth for JSON (Elysia's validation errors pretty-print the value: a 60 KB `[[[[...]]]]` costs
 // seconds of CPU and gigabytes of memory).
-import { maxAvatarBytes } from '../profiles/avatar.service';
 import { AppError } from '../shared/errors';
 
 const kib = 1024;
 /** Every form and JSON body of the app fits well within this. */
 export const defaultBodyLimit = 64 * kib;
-/** Routes that take more: the profile form carries an avatar image next to its text fields. */
-const largerLimits: Record<string, number> = { '/settings/profile': maxAvatarBytes + defaultBodyLimit };
-/** For Bun.serve's own limit, a backstop: the check below answers first, with a message. */
-export const maxRequestBodyBytes = 2 * Math.max(defaultBodyLimit, ...Object.values(largerLimits));
 export const maxJsonDepth = 32;
-
-export const bodyLimitFor = (pathname: string) => largerLimits[pathname] ?? defaultBodyLimit;
 
 const shown = (bytes: number) => (bytes >= 1024 * kib ? `${(bytes / (1024 * kib)).toFixed(1)} MB` : `${Math.round(bytes / kib)} KB`);
 
-/** Called on every request, before routing: a body over the route's limit is refused unread. */
-export function enforceBodyLimit(request: Request): void {
+/** The limits for an app: `largerLimits` names the routes (path → bytes) that take more than the default. */
+export function bodyLimits(largerLimits: Record<string, number>) {
+  const bodyLimitFor = (pathname: string) => largerLimits[pathname] ?? defaultBodyLimit;
+  return {
+    /** For Bun.serve's own limit, a backstop: the check below answers first, with a message. */
+    maxRequestBodyBytes: 2 * Math.max(defaultBodyLimit, ...Object.values(largerLimits)),
+    /** Called on every request, before routing: a body over the route's limit is refused unread. */
+    enforce: (request: Request) => enforceBodyLimit(request, bodyLimitFor),
+  };
+}
+
+function enforceBodyLimit(request: Request, bodyLimitFor: (pathname: string) => number): void {
   const declared = request.headers.get('content-length');
   if (declared === null) {
     // Chunked bodies would have to be counted as they stream; every browser form sends a length.

@@ -1,11 +1,9 @@
 // Everything a handler needs about the request: who is signed in, language, CSRF token, client IP.
-import type { SessionsService } from '../accounts/sessions.service';
 import type { SalonConfig } from '../config/config.schema';
 import type { User } from '../db/schema';
 import { chooseLanguage, translator } from '../i18n/i18n';
 import type { InstanceSettings } from '../settings/settings.schema';
-import type { SettingsService } from '../settings/settings.service';
-import type { PageContext } from '../../views/layout';
+import type { PageContext } from '../shared/page-context';
 import { csrfCookie, parseCookies, serializeCookie, sessionCookie } from './cookies';
 import { randomToken } from '../shared/random';
 
@@ -22,13 +20,21 @@ export interface RequestContext extends PageContext {
   secureCookies: boolean;
 }
 
+/** What contexts are built from: the sessions and settings services fit these shapes. */
+interface SessionLookup {
+  resolve(token: string | undefined): Promise<{ user: User; sessionId: string } | null>;
+}
+interface SettingsSource {
+  get(): Readonly<InstanceSettings>;
+}
+
 export interface ServerLike {
   requestIP(request: Request): { address: string } | null;
 }
 
 export class RequestContexts {
   constructor(
-    private readonly deps: { config: SalonConfig; sessions: SessionsService; settings: SettingsService },
+    private readonly deps: { config: SalonConfig; sessions: SessionLookup; settings: SettingsSource },
   ) {}
 
   get secureCookies() {
