@@ -1,6 +1,6 @@
 // /admin/rooms: every live room with who is in it; an admin removes anyone or ends the room,
 // with the same effect as the host doing it.
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { PublicParticipant } from '../src/rooms/live/room.model';
 import { csrfField } from './components';
 import { adminNav } from './admin.pages';

@@ -1,5 +1,5 @@
 // Admin pages: instance settings and user management.
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { User } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { InstanceSettings } from '../src/settings/settings.schema';

@@ -1,5 +1,5 @@
 // Sign-up and log-in pages (full page; the same page re-renders with field errors).
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { FieldError } from '../src/shared/form-errors';
 import type { RegistrationMode } from '../src/settings/settings.schema';
 import { csrfField, field, formError } from './components';

@@ -1,5 +1,5 @@
 // Small pieces shared by forms and pages.
-import { html, type SafeHtml } from '../src/web/html';
+import { html, type SafeHtml } from '../src/shared/html';
 import type { FieldError } from '../src/shared/form-errors';
 import type { PageContext } from './layout';
 

@@ -1,5 +1,5 @@
 // Error pages for people (JSON clients get JSON from the error handler).
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import { layout, type PageContext } from './layout';
 
 export function errorPage(ctx: PageContext, kind: 'notFound' | 'generic', detail?: string) {

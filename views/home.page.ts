@@ -1,5 +1,5 @@
 // Home: what this instance is, and who is live now (people you follow first).
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { PublicParticipant } from '../src/rooms/live/room.model';
 import { avatar } from './components';
 import { layout, type PageContext } from './layout';

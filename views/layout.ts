@@ -1,5 +1,5 @@
 // The page shell every full page shares. htmx and the CSS are served locally from /static.
-import { html, type SafeHtml } from '../src/web/html';
+import { html, type SafeHtml } from '../src/shared/html';
 import type { PageContext } from '../src/shared/page-context';
 import { assetUrl } from '../src/web/static-assets';
 

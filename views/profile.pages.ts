@@ -1,5 +1,5 @@
 // Profile page /@handle, follower/following lists, and the follow/block buttons (htmx fragments).
-import { html, type SafeHtml } from '../src/web/html';
+import { html, type SafeHtml } from '../src/shared/html';
 import type { User } from '../src/db/schema';
 import type { Relationship } from '../src/social/social.service';
 import { actionButton, avatar } from './components';

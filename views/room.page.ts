@@ -1,6 +1,6 @@
 // The room page /r/<id>: server-rendered so it works as a plain link; the room client
 // (static/build/room.js) then keeps it live over the WebSocket and adds the controls.
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { Room, User } from '../src/db/schema';
 import type { PublicParticipant } from '../src/rooms/live/room.model';
 import { reactionEmojis } from '../src/rooms/live/room.model';

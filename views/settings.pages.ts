@@ -1,5 +1,5 @@
 // The member's own settings: profile, hosting status, sessions, invitations.
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { User, Invite } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';

@@ -1,5 +1,5 @@
 // The host's studio /studio: start a room, see my live and past rooms.
-import { html } from '../src/web/html';
+import { html } from '../src/shared/html';
 import type { Room } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';

@@ -1,5 +1,5 @@
 // Building responses from a request context: pages, redirects, JSON, and forms re-rendered with errors.
-import type { SafeHtml } from './html';
+import type { SafeHtml } from '../shared/html';
 import type { FieldError, FormInvalid } from '../shared/form-errors';
 import { englishMessage } from '../shared/form-errors';
 import { httpStatus } from './error-status';

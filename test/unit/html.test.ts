@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { html, raw } from '../../src/web/html';
+import { html, raw } from '../../src/shared/html';
 
 test('interpolations are escaped by default', () => {
   const name = `<script>alert("x")</script>&'`;
