@@ -23,7 +23,10 @@ const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
   signInRequired: 'room.refused.signIn',
   roomFull: 'room.refused.full',
 };
-const idParams = { params: t.Object({ id: t.String({ pattern: '^[a-z0-9]{4,20}$' }) }) };
+const roomIdPattern = /^[a-z0-9]{4,20}$/;
+const idParams = { params: t.Object({ id: t.String({ pattern: roomIdPattern.source }) }) };
+/** Pages behind links take any id: a dead or mistyped room link gets the friendly 404, not a 400. */
+const linkParams = { params: t.Object({ id: t.String() }) };
 const browserCookieSeconds = 400 * 24 * 3600; // browsers cap cookies at 400 days
 
 /**
@@ -80,7 +83,7 @@ export function roomRoutes(deps: AppDeps) {
     .get(
       '/r/:id',
       async ({ ctx, params, query }) => {
-        const room = await deps.rooms.find(params.id);
+        const room = roomIdPattern.test(params.id) ? await deps.rooms.find(params.id) : undefined;
         if (!room) throw new NotFound('No such room');
         const host = (await findUserById(deps.db, room.host_id))!;
         const live = deps.live.get(room.id);
@@ -102,7 +105,7 @@ export function roomRoutes(deps: AppDeps) {
         if (ctx.wantsJson) return json(ctx, { id: room.id, title: room.title, status: live ? 'live' : 'ended', ...summary, refusal });
         return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1' }));
       },
-      idParams,
+      linkParams,
     )
     .get(
       '/r/:id/listeners',
@@ -114,7 +117,7 @@ export function roomRoutes(deps: AppDeps) {
         const listeners = [...live.state.participants.values()].filter((p) => p.role === 'listener' && p.userId !== null).map((p) => live.state.view(p));
         return json(ctx, { listeners: listeners.slice(0, 500), total: live.state.listenerCount() });
       },
-      idParams,
+      linkParams, // deps.live knows only well-formed ids: anything else is 'not live', 404
     )
     .post(
       '/r/:id/end',
