@@ -4,7 +4,7 @@ import type { User, Invite } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';
 import type { SessionInfo } from '../src/accounts/sessions.service';
-import { inviteState } from '../src/invites/invites.service';
+import type { InviteState } from '../src/invites/invites.service';
 import { languages } from '../src/i18n/i18n';
 import { catalogs } from '../src/i18n/i18n';
 import { actionButton, avatar, csrfField, errorText, field, formError } from './components';
@@ -74,7 +74,7 @@ export function sessionsPage(ctx: PageContext & { sessionId: string | null }, se
   });
 }
 
-export function invitesPage(ctx: PageContext, view: { invites: Invite[]; remaining: number; isAdmin: boolean; baseUrl: string; errors: FieldError[] }) {
+export function invitesPage(ctx: PageContext, view: { invites: (Invite & { state: InviteState })[]; remaining: number; isAdmin: boolean; baseUrl: string; errors: FieldError[] }) {
   const { t } = ctx;
   return layout(ctx, {
     title: t('settings.invites'),
@@ -88,7 +88,7 @@ export function invitesPage(ctx: PageContext, view: { invites: Invite[]; remaini
       <button type="submit" class="primary"${!view.isAdmin && view.remaining <= 0 ? html` disabled` : ''}>${t('invites.create')}</button>
     </form>
     <ul class="rows">${view.invites.map((invite) => {
-      const state = inviteState(invite);
+      const { state } = invite;
       const link = `${view.baseUrl}/invite/${invite.code}`;
       return html`<li><div><code>${invite.code}</code> <span class="badge">${t(`invites.state.${state}`)}</span>
         <br><small><a href="${link}">${link}</a> · ${t('invites.uses', { uses: invite.uses, max: invite.max_uses ?? '∞' })}</small></div>

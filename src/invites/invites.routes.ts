@@ -7,11 +7,12 @@ import { requireViewer } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import type { User } from '../db/schema';
+import { inviteState } from './invites.service';
 
 export function invitesRoutes(deps: AppDeps) {
   const render = async (ctx: RequestContext, user: User, errors: FieldError[]) =>
     invitesPage(ctx, {
-      invites: await deps.invites.listFor(user.id),
+      invites: (await deps.invites.listFor(user.id)).map((invite) => ({ ...invite, state: inviteState(invite) })),
       remaining: await deps.invites.remainingQuota(user),
       isAdmin: user.role === 'admin',
       baseUrl: deps.contexts.expectedOrigin(ctx.request),
