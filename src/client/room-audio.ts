@@ -36,6 +36,8 @@ export class RoomAudio {
   private pendingConsumers: NewConsumer[] = [];
   /** The wanted microphone state; applied to the producer whenever it exists. */
   private muted = true;
+  /** Transports with an ICE restart under way (one at a time each). */
+  private readonly restarting = new Set<string>();
   listening = false;
 
   constructor(
@@ -158,12 +160,33 @@ export class RoomAudio {
     this.events.state('off');
   }
 
+  /**
+   * The network stalled or changed (Wi-Fi to mobile): ask the server for new ICE credentials and
+   * restart ICE on the same transport, as mediasoup-demo does. If the server already closed it, its
+   * `mediaReset` makes the room rebuild the audio.
+   */
+  private async restartIce(transport: types.Transport) {
+    if (transport.closed || this.restarting.has(transport.id)) return;
+    this.restarting.add(transport.id);
+    try {
+      const { iceParameters } = await this.request<{ iceParameters: types.IceParameters }>({ type: 'restartIce', transportId: transport.id });
+      if (!transport.closed) await transport.restartIce({ iceParameters });
+    } catch {
+      /* the transport is gone: the server's mediaReset rebuilds the audio */
+    } finally {
+      this.restarting.delete(transport.id);
+    }
+  }
+
   private async transport(direction: 'send' | 'recv', iceServers: RTCIceServer[]): Promise<types.Transport> {
     const params = await this.request<types.TransportOptions>({ type: 'createTransport', direction });
     const options = { ...params, iceServers };
     const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
       this.request({ type: 'connectTransport', transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'disconnected' || state === 'failed') void this.restartIce(transport);
     });
     if (direction === 'send') {
       transport.on('produce', ({ rtpParameters }, done, fail) => {

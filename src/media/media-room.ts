@@ -36,6 +36,9 @@ export interface RtpOutput {
   srtpParameters?: types.SrtpParameters;
 }
 
+/** How long a transport may stay ICE-disconnected (time for the client's ICE restart) before it is closed. */
+const iceDisconnectedGraceMs = 15_000;
+
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
   /** Peers with a producer: joins look them up without scanning every listener. */
@@ -107,7 +110,15 @@ export class MediaRoom {
       peer.sendTransportId = transport.id;
     } else this.closeRecvSide(peer); // a recv transport made meanwhile (the last one asked for wins)
     peer.transports.set(transport.id, transport);
+    this.watchConnection(peer, transport);
     return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+  }
+
+  /** The client's network changed or stalled: new ICE credentials for the same transport (mediasoup-demo's recovery). */
+  async restartIce(peerId: string, transportId: string): Promise<types.IceParameters> {
+    const transport = this.transport(peerId, transportId);
+    if (!('restartIce' in transport)) throw new RoomError('invalidState', 'Not a WebRTC transport');
+    return transport.restartIce();
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
@@ -271,6 +282,28 @@ export class MediaRoom {
         this.close();
         break;
     }
+  }
+
+  /**
+   * A transport whose DTLS failed, or whose ICE stays disconnected (a TCP path that broke), cannot
+   * carry audio: close everything of theirs (freeing router places) and have the client rebuild.
+   */
+  private watchConnection(peer: MediaPeer, transport: types.WebRtcTransport) {
+    let disconnectedTimer: Timer | null = null;
+    const fail = (why: string) => {
+      if (this.peers.get(peer.id) !== peer || !peer.transports.has(transport.id)) return;
+      this.log.info('closing a failed media transport', { room: this.live.id, peer: peer.id, why });
+      this.closePeer(peer.id);
+      this.live.broadcaster.toPerson(peer.id, { type: 'mediaReset' });
+    };
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed') fail('dtls failed');
+    });
+    transport.on('icestatechange', (state) => {
+      if (disconnectedTimer) clearTimeout(disconnectedTimer);
+      disconnectedTimer = state === 'disconnected' ? setTimeout(() => fail('ice disconnected'), iceDisconnectedGraceMs) : null;
+    });
+    transport.observer.once('close', () => disconnectedTimer && clearTimeout(disconnectedTimer));
   }
 
   private closeRecvSide(peer: MediaPeer) {

@@ -77,6 +77,7 @@ const schemas = {
   produce: message('produce', { transportId: id, rtpParameters }),
   consumeReady: message('consumeReady', { rtpCapabilities }),
   resumeConsumer: message('resumeConsumer', { consumerId: id }),
+  restartIce: message('restartIce', { transportId: id }),
   // Not room commands: handled by the socket layer.
   leave: message('leave'),
   ping: message('ping'),

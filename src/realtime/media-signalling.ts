@@ -7,8 +7,8 @@ import { RoomError } from '../rooms/live/room.model';
 import type { ClientMessage } from './client-messages';
 import type { RoomConnection } from './room-connections';
 
-export type MediaMessage = Extract<ClientMessage, { type: 'mediaCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consumeReady' | 'resumeConsumer' }>;
-export const mediaMessageTypes: ReadonlySet<string> = new Set<MediaMessage['type']>(['mediaCapabilities', 'createTransport', 'connectTransport', 'produce', 'consumeReady', 'resumeConsumer']);
+export type MediaMessage = Extract<ClientMessage, { type: 'mediaCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consumeReady' | 'resumeConsumer' | 'restartIce' }>;
+export const mediaMessageTypes: ReadonlySet<string> = new Set<MediaMessage['type']>(['mediaCapabilities', 'createTransport', 'connectTransport', 'produce', 'consumeReady', 'resumeConsumer', 'restartIce']);
 
 export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'>, conn: RoomConnection, message: MediaMessage, reply: (m: ServerMessage) => void) {
   const id = conn.personId;
@@ -33,6 +33,9 @@ export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'
         break;
       case 'resumeConsumer':
         await media.resumeConsumer(id, message.consumerId);
+        break;
+      case 'restartIce':
+        data = { iceParameters: await media.restartIce(id, message.transportId) };
         break;
     }
     reply({ type: 'mediaReply', ref: message.ref, data });

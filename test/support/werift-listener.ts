@@ -8,6 +8,10 @@ import { mediaRequests, weriftDevice } from './werift-peer';
 
 export interface WeriftListener {
   socket: RoomClient;
+  /** mediasoup-client's receive transport (ICE restarts in tests). */
+  transport: Awaited<ReturnType<Awaited<ReturnType<typeof weriftDevice>>['createRecvTransport']>>;
+  /** Sends a signalling request over the room socket. */
+  request: ReturnType<typeof mediaRequests>;
   packets(): number;
   /** ms from the start of join() to the first RTP packet, once one arrived. */
   firstPacketAfterMs: number | null;
@@ -17,6 +21,8 @@ export interface WeriftListener {
 export interface ListenOptions {
   /** Called with every RTP payload received (the benchmarks read a send time from it). */
   onPayload?: (payload: Buffer) => void;
+  /** Hands the server a wrong DTLS fingerprint, so the handshake fails (as a tampered path would). */
+  wrongFingerprint?: boolean;
 }
 
 export async function joinWithWerift(baseUrl: string, roomId: string, options: ListenOptions = {}): Promise<WeriftListener> {
@@ -30,11 +36,14 @@ export async function joinWithWerift(baseUrl: string, roomId: string, options: L
   await device.load({ routerRtpCapabilities });
   const transport = device.createRecvTransport(await request({ type: 'createTransport', direction: 'recv' }));
   transport.on('connect', ({ dtlsParameters }, done, fail) => {
-    request({ type: 'connectTransport', transportId: transport.id, dtlsParameters }).then(() => done(), fail);
+    const fingerprints = options.wrongFingerprint ? dtlsParameters.fingerprints.map((f) => ({ ...f, value: f.value.replace(/[0-9A-F]/, (c) => (c === 'A' ? 'B' : 'A')) })) : dtlsParameters.fingerprints;
+    request({ type: 'connectTransport', transportId: transport.id, dtlsParameters: { ...dtlsParameters, fingerprints } }).then(() => done(), fail);
   });
   let packets = 0;
   const listener: WeriftListener = {
     socket,
+    transport,
+    request,
     packets: () => packets,
     firstPacketAfterMs: null,
     async close() {
