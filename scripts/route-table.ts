@@ -1,0 +1,94 @@
+// The whole HTTP route table on one screen (Miniflux's ui.go is the model): method, path, who may
+// call it and what it does. The method + path list comes from the real app (createApp(...).routes);
+// the guard and the words are written here, beside it. `bun scripts/route-table.ts` rewrites
+// docs/routes.md; test/unit/route-table.test.ts fails when that file, or this table, is out of date.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp, type AppDeps } from '../src/app';
+import { loadConfig } from '../src/config/config.load';
+
+type Guard = 'anyone' | 'anonymous' | 'signed-in' | 'host' | 'room host or admin' | 'admin' | 'room members';
+
+/** Who may call each route, and what it does, by `METHOD path` as Elysia lists it. */
+export const routeNotes: Record<string, { guard: Guard; does: string }> = {
+  'GET /favicon.ico': { guard: 'anyone', does: 'redirects to the SVG icon' },
+  'GET /static/:name': { guard: 'anyone', does: 'CSS, icons, htmx and the client bundle (hashed names cached for good)' },
+  'GET /healthz': { guard: 'anyone', does: 'health verdicts for monitoring (details for admins); 503 when a part is down' },
+  'GET /': { guard: 'anyone', does: 'home: live rooms (rooms of people who blocked me left out)' },
+  'GET /signup': { guard: 'anonymous', does: 'sign-up form (signed-in people go home)' },
+  'GET /invite/:code': { guard: 'anyone', does: 'invitation link: to the sign-up form with the code filled in' },
+  'POST /signup': { guard: 'anonymous', does: 'create an account (registration mode, invite, per-address limit) and sign in' },
+  'GET /login': { guard: 'anonymous', does: 'log-in form (signed-in people go to `next`)' },
+  'POST /login': { guard: 'anonymous', does: 'sign in (attempts limited), then to `next`' },
+  'POST /logout': { guard: 'anyone', does: 'sign out: revoke this session, clear the cookie' },
+  'GET /@:handle': { guard: 'anyone', does: 'profile page (suspended people: admins only)' },
+  'GET /@:handle/followers': { guard: 'anyone', does: 'who follows them, paged' },
+  'GET /@:handle/following': { guard: 'anyone', does: 'whom they follow, paged' },
+  'POST /@:handle/follow': { guard: 'signed-in', does: 'follow (htmx: the button swaps itself)' },
+  'POST /@:handle/unfollow': { guard: 'signed-in', does: 'unfollow (htmx: the button swaps itself)' },
+  'POST /@:handle/block': { guard: 'signed-in', does: 'block: follows end both ways; they no longer see or join my rooms' },
+  'POST /@:handle/unblock': { guard: 'signed-in', does: 'unblock' },
+  'GET /avatars/:file': { guard: 'anyone', does: 'an avatar image' },
+  'GET /settings': { guard: 'signed-in', does: 'my profile settings and whether I may host' },
+  'POST /settings/profile': { guard: 'signed-in', does: 'save name, bio, language, avatar' },
+  'GET /settings/sessions': { guard: 'signed-in', does: 'where I am signed in' },
+  'POST /settings/sessions/:id/revoke': { guard: 'signed-in', does: 'sign out one of my sessions' },
+  'GET /settings/invites': { guard: 'signed-in', does: 'my invitations and how many are left' },
+  'POST /settings/invites': { guard: 'signed-in', does: 'create an invitation (within my quota; admins unlimited)' },
+  'POST /settings/invites/:code/revoke': { guard: 'signed-in', does: 'revoke one of my invitations' },
+  'GET /admin': { guard: 'admin', does: 'redirects to /admin/settings' },
+  'GET /admin/settings': { guard: 'admin', does: 'instance settings' },
+  'POST /admin/settings': { guard: 'admin', does: 'save instance settings' },
+  'GET /admin/users': { guard: 'admin', does: 'people, searchable and paged' },
+  'POST /admin/users': { guard: 'admin', does: 'create an account' },
+  'POST /admin/users/:id/:action': { guard: 'admin', does: 'grant or revoke hosting, suspend, unsuspend, promote to admin' },
+  'GET /admin/rooms': { guard: 'admin', does: 'live rooms with who is in them, to moderate' },
+  'GET /studio': { guard: 'signed-in', does: 'my rooms and the form to start one' },
+  'POST /studio/rooms': { guard: 'host', does: 'start a room (those allowed to host)' },
+  'GET /r/:id': { guard: 'anyone', does: 'room page (live or ended); unknown, malformed or hidden ids are 404' },
+  'GET /r/:id/listeners': { guard: 'room host or admin', does: 'JSON list of signed-in listeners (host, co-hosts, admins)' },
+  'POST /r/:id/end': { guard: 'room host or admin', does: 'end the room' },
+  'POST /r/:id/remove': { guard: 'admin', does: 'remove someone from a live room; they cannot come back' },
+  'POST /r/:id/report': { guard: 'signed-in', does: 'report the room or someone in it to the admins' },
+  'WS /r/:id/ws': { guard: 'room members', does: 'room WebSocket: presence, stage, hands, reactions, media signalling' },
+};
+
+/** The routes the app really serves, as `METHOD path` with the handler's source, in registration order. */
+export function appRoutes(): { route: string; handlerSource: string }[] {
+  const config = loadConfig({ flags: {}, env: {} });
+  // Building the app only registers routes: no handler runs, so every service can be a stand-in.
+  const standIn: unknown = new Proxy(function () {}, { get: (_t, key) => (key === 'then' ? undefined : standIn), apply: () => standIn });
+  const deps = new Proxy({ config }, { get: (target, key) => (key in target ? target[key as 'config'] : standIn) }) as unknown as AppDeps;
+  return createApp(deps).routes.map((r) => ({ route: `${r.method.toUpperCase()} ${r.path}`, handlerSource: String(r.handler) }));
+}
+
+export function routesMarkdown(routes = appRoutes().map((r) => r.route)): string {
+  const rows = routes.map((route) => {
+    const [method, path] = route.split(' ') as [string, string];
+    const note = routeNotes[route];
+    return `| ${method} | \`${path}\` | ${note?.guard ?? '**undocumented**'} | ${note?.does ?? ''} |`;
+  });
+  return `# HTTP routes
+
+Every route Salon serves, in the order \`src/app.ts\` registers them. Generated by
+\`bun scripts/route-table.ts\` from the real app (method and path) and the notes in that script (who
+may call it, what it does); \`test/unit/route-table.test.ts\` fails when this file is out of date.
+
+Who: **anyone** (signed in or not), **anonymous** (signed-in people are sent on), **signed-in**,
+**host** (signed in and allowed to host), **room host or admin**, **admin**, **room members** (whoever
+the room admits: signed in, or an anonymous browser when the room allows listeners without accounts).
+Guards are checked in the handlers (\`requireViewer\`, \`requireAdmin\`) and the services; JSON clients
+(\`Accept: application/json\`) get JSON from the same routes.
+
+| Method | Path | Who | What |
+|---|---|---|---|
+${rows.join('\n')}
+`;
+}
+
+export const routesDocPath = join(import.meta.dir, '..', 'docs', 'routes.md');
+
+if (import.meta.main) {
+  writeFileSync(routesDocPath, routesMarkdown());
+  console.log(`wrote ${routesDocPath}`);
+}
