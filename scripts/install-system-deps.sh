@@ -226,6 +226,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   run_apt install -y -qq --no-install-recommends "${missing[@]}" ||
     die "apt-get install failed (exit $?) for: ${missing[*]}; see apt's message above, fix it (or install them yourself), then run \`npm run setup\` again"
 fi
+# coturn is only a test dependency (the tests start their own on loopback): Debian starts its system
+# service on install, so stop and disable that one rather than leave a TURN server running.
+if [[ " ${missing[*]} " == *" coturn "* ]] && [ $dry_run = 0 ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  say "stopping the coturn system service (the tests run their own)"
+  "${SUDO[@]}" systemctl disable --now coturn >/dev/null 2>&1 || say "could not stop the coturn service; stop it with \`systemctl disable --now coturn\` if you do not use it"
+fi
 if [ $need_meson = 1 ]; then
   from=(); [ $distro = debian ] && from=(-t "$codename-backports")
   say "installing meson${from[1]:+ from ${from[1]}}"
