@@ -12,7 +12,7 @@ import type { MediaWorkerPool } from './media/worker-pool';
 import type { AvatarStore } from './profiles/avatar.service';
 import type { SettingsService } from './settings/settings.service';
 import type { SocialService } from './social/social.service';
-import type { RateLimiter } from './web/rate-limiter';
+import type { RateLimiter } from './shared/rate-limiter';
 import type { RequestContexts } from './web/request-context';
 import type { LiveRooms } from './rooms/live/live-rooms';
 import type { RoomsService } from './rooms/rooms.service';

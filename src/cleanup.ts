@@ -2,7 +2,7 @@
 // have ended (in memory). The server runs it on a timer; `salon cleanup` runs the database part.
 import type { SessionsService } from './accounts/sessions.service';
 import type { Logger } from './log';
-import type { RateLimiter } from './web/rate-limiter';
+import type { RateLimiter } from './shared/rate-limiter';
 
 export interface Purged {
   sessions: number;

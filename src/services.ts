@@ -14,7 +14,7 @@ import type { MediaWorkerPool } from './media/worker-pool';
 import { AvatarStore } from './profiles/avatar.service';
 import { SettingsService } from './settings/settings.service';
 import { SocialService } from './social/social.service';
-import { RateLimiter } from './web/rate-limiter';
+import { RateLimiter } from './shared/rate-limiter';
 import { RequestContexts } from './web/request-context';
 import { LiveRooms } from './rooms/live/live-rooms';
 import { RoomsService } from './rooms/rooms.service';

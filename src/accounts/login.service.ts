@@ -2,7 +2,7 @@
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
 import { FormInvalid } from '../shared/form-errors';
-import type { RateLimiter } from '../web/rate-limiter';
+import type { RateLimiter } from '../shared/rate-limiter';
 import { normalizeHandle } from './accounts.model';
 import { verifyPassword } from './password';
 import { findUserByLogin } from './users.repository';

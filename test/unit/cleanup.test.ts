@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { RateLimiter } from '../../src/web/rate-limiter';
+import { RateLimiter } from '../../src/shared/rate-limiter';
 
 test('RateLimiter.prune forgets ended windows only and says how many', () => {
   const limiter = new RateLimiter();
