@@ -61,6 +61,20 @@ test('a socket that closes while createTransport is awaited leaves no transport 
   await waitFor(async () => (await transportsAlive()) === before && placedListeners() === 0, 5000, 'no orphan transports');
 });
 
+test('a socket that closes while produce is awaited leaves no producer alive', async () => {
+  const producers: types.Producer[] = [];
+  for (const router of routers()) router.observer.on('newtransport', (t) => t.observer.on('newproducer', (p) => producers.push(p)));
+  const request = mediaRequests(hostWs);
+  const send = await request({ type: 'createTransport', direction: 'send' });
+  const rtpParameters = { mid: '0', codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }], headerExtensions: [], encodings: [{ ssrc: 1111 }], rtcp: { cname: 'x' } };
+  hostWs.send({ type: 'produce', transportId: send.id, rtpParameters, ref: 'late' });
+  hostWs.terminate(); // whether the produce started or was still queued, nothing of it may stay
+  await waitFor(() => hostWs.closed !== null, 3000);
+  await Bun.sleep(300);
+  expect(producers.every((p) => p.closed)).toBe(true);
+  hostWs = await RoomClient.join(host.client, salon.url, roomId);
+});
+
 test('one consumer per (participant, producer), however often they say they are ready', async () => {
   const speaker = await speakWithWerift(host.client, roomId, hostWs);
   try {
