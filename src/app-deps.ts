@@ -3,6 +3,7 @@ import type { HostingService } from './accounts/hosting.service';
 import type { LoginService } from './accounts/login.service';
 import type { RegistrationService } from './accounts/registration.service';
 import type { SessionsService } from './accounts/sessions.service';
+import type { UsersService } from './accounts/users.service';
 import type { AdminService } from './admin/admin.service';
 import type { SalonConfig } from './config/config.schema';
 import type { Db } from './db/connection';
@@ -26,6 +27,7 @@ export interface AppDeps {
   log: Logger;
   settings: SettingsService;
   sessions: SessionsService;
+  users: UsersService;
   registration: RegistrationService;
   login: LoginService;
   social: SocialService;

@@ -4,6 +4,7 @@ import { HostingService } from './accounts/hosting.service';
 import { LoginService } from './accounts/login.service';
 import { RegistrationService } from './accounts/registration.service';
 import { SessionsService } from './accounts/sessions.service';
+import { UsersService } from './accounts/users.service';
 import { AdminService } from './admin/admin.service';
 import type { AppDeps } from './app-deps';
 import type { SalonConfig } from './config/config.schema';
@@ -39,6 +40,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     ...base,
     settings,
     sessions,
+    users: new UsersService(db),
     limiter,
     social,
     registration: new RegistrationService(db, settings),

@@ -6,13 +6,12 @@ import { serializeCookie, sessionCookie } from '../web/cookies';
 import { FormInvalid } from '../shared/form-errors';
 import { formRejected, page, redirect, safeNext } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
-import { countUsers } from './users.repository';
 
 const text = (max: number) => t.Optional(t.String({ maxLength: max }));
 const signupBody = t.Object({ handle: text(200), displayName: text(200), email: text(400), password: text(1000), inviteCode: text(100), _csrf: text(200) });
 const loginBody = t.Object({ login: text(400), password: text(1000), next: text(2000), _csrf: text(200) });
 
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: Pick<AppDeps, 'contexts' | 'limiter' | 'log' | 'login' | 'registration' | 'sessions' | 'settings' | 'users'>) {
   const startSession = async (ctx: RequestContext, userId: number, location: string) => {
     const token = await deps.sessions.create(userId, { userAgent: ctx.request.headers.get('user-agent') ?? '', ip: ctx.ip });
     ctx.setCookies.push(serializeCookie(sessionCookie, token, { secure: ctx.secureCookies, maxAgeSeconds: 30 * 24 * 3600 }));
@@ -20,7 +19,7 @@ export function authRoutes(deps: AppDeps) {
   };
   const signupView = async (values: Record<string, string | undefined>) => ({
     mode: deps.settings.get().registrationMode,
-    firstAccount: (await countUsers(deps.db)) === 0,
+    firstAccount: (await deps.users.count()) === 0,
     values: { ...values, password: '' } as Record<string, string>,
   });
 

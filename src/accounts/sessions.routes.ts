@@ -6,7 +6,7 @@ import { serializeCookie, sessionCookie } from '../web/cookies';
 import { requireViewer } from '../web/guards';
 import { json, page, redirect } from '../web/respond';
 
-export function sessionsRoutes(deps: AppDeps) {
+export function sessionsRoutes(deps: Pick<AppDeps, 'contexts' | 'sessions'>) {
   return new Elysia({ name: 'sessions' })
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
     .get('/settings/sessions', async ({ ctx }) => {

@@ -2,7 +2,6 @@
 import { Elysia, t } from 'elysia';
 import { adminSettingsPage, adminUsersPage, settingsFormValues } from '../../views/admin.pages';
 import type { AppDeps } from '../app-deps';
-import { searchUsers } from '../accounts/users.repository';
 import type { InstanceSettings } from '../settings/settings.schema';
 import { settingRules } from '../settings/settings.schema';
 import { FormInvalid, type FieldError } from '../shared/form-errors';
@@ -18,9 +17,9 @@ const usersQuery = t.Object({
   created: t.Optional(t.String()),
 });
 
-export function adminRoutes(deps: AppDeps) {
+export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registration' | 'settings' | 'social' | 'users'>) {
   const usersView = async (ctx: RequestContext, query: string, pageIndex: number, extra: { values?: Record<string, string>; errors?: FieldError[]; created?: string } = {}) => {
-    const rows = await searchUsers(deps.db, query, pageSize + 1, pageIndex * pageSize);
+    const rows = await deps.users.search(query, pageSize + 1, pageIndex * pageSize);
     const shown = rows.slice(0, pageSize);
     const counts = await deps.social.countsOf(shown.map((u) => u.id)); // one query for the page
     return adminUsersPage(ctx, {
@@ -68,7 +67,7 @@ export function adminRoutes(deps: AppDeps) {
       const q = (query.q ?? '').slice(0, 100);
       const pageIndex = query.page ?? 0;
       if (ctx.wantsJson) {
-        const users = await searchUsers(deps.db, q, pageSize, pageIndex * pageSize);
+        const users = await deps.users.search(q, pageSize, pageIndex * pageSize);
         return json(ctx, { users: users.map(({ password_hash: _p, ...u }) => u) });
       }
       return page(ctx, await usersView(ctx, q, pageIndex, { created: query.created }));

@@ -3,14 +3,13 @@ import { Elysia } from 'elysia';
 import { homePage } from '../../views/home.page';
 import type { AppDeps } from '../app-deps';
 import { page } from '../web/respond';
-import { findUsersByIds } from '../accounts/users.repository';
 
-export const homeRoutes = (deps: AppDeps) =>
+export const homeRoutes = (deps: Pick<AppDeps, 'contexts' | 'rooms' | 'users'>) =>
   new Elysia({ name: 'home' })
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
     .get('/', async ({ ctx }) => {
       const rooms = (await deps.rooms.discover(ctx.viewer)).slice(0, 50);
-      const hosts = await findUsersByIds(deps.db, rooms.map((live) => live.room.host_id)); // one query for all cards
+      const hosts = await deps.users.byIds(rooms.map((live) => live.room.host_id)); // one query for all cards
       const cards = rooms.map((live) => ({
         id: live.id,
         title: live.room.title,

@@ -9,7 +9,7 @@ import type { RequestContext } from '../web/request-context';
 import type { User } from '../db/schema';
 import { inviteState } from './invites.service';
 
-export function invitesRoutes(deps: AppDeps) {
+export function invitesRoutes(deps: Pick<AppDeps, 'contexts' | 'invites'>) {
   const render = async (ctx: RequestContext, user: User, errors: FieldError[]) =>
     invitesPage(ctx, {
       invites: (await deps.invites.listFor(user.id)).map((invite) => ({ ...invite, state: inviteState(invite) })),

@@ -2,7 +2,6 @@
 import { Elysia, t } from 'elysia';
 import { connectionsPage, followButton, profilePage } from '../../views/profile.pages';
 import type { AppDeps } from '../app-deps';
-import { findUserByHandle } from '../accounts/users.repository';
 import { normalizeHandle } from '../accounts/accounts.model';
 import type { User } from '../db/schema';
 import { NotFound } from '../shared/errors';
@@ -16,10 +15,10 @@ const handleParams = { params: t.Object({ handle: t.String({ maxLength: 64 }) })
 /** List pages: `?page=N` counts from 0; a bound keeps the SQL offset an ordinary integer. */
 const pageQuery = { query: t.Object({ page: t.Optional(t.Integer({ minimum: 0, maximum: 100_000 })) }) };
 
-export function profileRoutes(deps: AppDeps) {
+export function profileRoutes(deps: Pick<AppDeps, 'avatars' | 'contexts' | 'rooms' | 'social' | 'users'>) {
   /** A visible profile: unknown handles and suspended people (except for admins) are 404. */
   const profileOf = async (ctx: RequestContext, rawHandle: string): Promise<User> => {
-    const user = await findUserByHandle(deps.db, normalizeHandle(rawHandle));
+    const user = await deps.users.byHandle(normalizeHandle(rawHandle));
     if (!user || (user.suspended_at && ctx.viewer?.role !== 'admin')) throw new NotFound(`No one is called @${rawHandle}`);
     return user;
   };

@@ -3,7 +3,6 @@ import { Elysia, t } from 'elysia';
 import { profileSettingsPage } from '../../views/settings.pages';
 import type { AppDeps } from '../app-deps';
 import { checkBio, checkDisplayName } from '../accounts/accounts.model';
-import { findUserById, updateUser } from '../accounts/users.repository';
 import { isLanguage } from '../i18n/i18n';
 import { FieldErrors, FormInvalid } from '../shared/form-errors';
 import { requireViewer } from '../web/guards';
@@ -18,7 +17,7 @@ const profileBody = t.Object({
   _csrf: t.Optional(t.String({ maxLength: 200 })),
 });
 
-export function settingsRoutes(deps: AppDeps) {
+export function settingsRoutes(deps: Pick<AppDeps, 'avatars' | 'contexts' | 'hosting' | 'users'>) {
   return new Elysia({ name: 'settings' })
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
     .get('/settings', async ({ ctx }) => {
@@ -39,17 +38,12 @@ export function settingsRoutes(deps: AppDeps) {
           const upload = body.avatar instanceof Blob && body.avatar.size > 0 ? body.avatar : undefined;
           const newAvatar = upload ? await deps.avatars.save(upload) : undefined;
           const avatarFile = newAvatar ?? (body.removeAvatar ? null : user.avatar_file);
-          await updateUser(deps.db, user.id, {
-            display_name: values.displayName,
-            bio: values.bio,
-            language: values.language || null,
-            avatar_file: avatarFile,
-          });
+          await deps.users.updateProfile(user, { displayName: values.displayName, bio: values.bio, language: values.language || null, avatarFile });
           if (avatarFile !== user.avatar_file) deps.avatars.remove(user.avatar_file);
           return redirect(ctx, `/@${user.handle}`);
         } catch (error) {
           if (!(error instanceof FormInvalid)) throw error;
-          const fresh = (await findUserById(deps.db, user.id))!;
+          const fresh = (await deps.users.byId(user.id))!;
           const hosting = await deps.hosting.eligibility(fresh);
           return formRejected(ctx, error, (errors) => profileSettingsPage(ctx, { user: fresh, hosting, values, errors }));
         }

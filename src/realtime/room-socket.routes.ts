@@ -14,7 +14,7 @@ import { parseClientMessage, type ClientMessage } from './client-messages';
 import { mediaMessageTypes, signalMedia, type MediaMessage } from './media-signalling';
 import { RoomConnections, type RoomConnection } from './room-connections';
 
-export function roomSocketRoutes(deps: AppDeps) {
+export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'contexts' | 'log' | 'media' | 'rooms'>) {
   const connections = new RoomConnections();
 
   return new Elysia({ name: 'room-socket' })

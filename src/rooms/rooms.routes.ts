@@ -4,7 +4,6 @@ import { Elysia, t } from 'elysia';
 import { roomPage } from '../../views/room.page';
 import { studioPage } from '../../views/studio.page';
 import type { AppDeps } from '../app-deps';
-import { findUserById } from '../accounts/users.repository';
 import type { MessageKey } from '../i18n/messages.en';
 import { parseCookies, serializeCookie } from '../web/cookies';
 import { Forbidden, NotFound } from '../shared/errors';
@@ -33,7 +32,7 @@ const browserCookieSeconds = 400 * 24 * 3600; // browsers cap cookies at 400 day
  * The browser's signed identity from its cookie, made (within the per-address hourly limit for
  * anonymous visitors) or re-bound to the account now signed in. Null when the limit refuses one.
  */
-function identifyBrowser(deps: AppDeps, ctx: RequestContext): BrowserIdentity | null {
+function identifyBrowser(deps: Pick<AppDeps, 'anonymous' | 'limiter'>, ctx: RequestContext): BrowserIdentity | null {
   let browser = deps.anonymous.verify(parseCookies(ctx.request.headers.get('cookie'))[anonymousCookie]);
   const userId = ctx.viewer?.id ?? null;
   if (browser && (userId === null || browser.userId === userId)) return browser;
@@ -46,7 +45,7 @@ function identifyBrowser(deps: AppDeps, ctx: RequestContext): BrowserIdentity | 
   return browser;
 }
 
-export function roomRoutes(deps: AppDeps) {
+export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'rooms' | 'users'>) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
     const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
@@ -85,7 +84,7 @@ export function roomRoutes(deps: AppDeps) {
       async ({ ctx, params, query }) => {
         const room = roomIdPattern.test(params.id) ? await deps.rooms.find(params.id) : undefined;
         if (!room) throw new NotFound('No such room');
-        const host = (await findUserById(deps.db, room.host_id))!;
+        const host = (await deps.users.byId(room.host_id))!;
         const live = deps.live.get(room.id);
         const browser = identifyBrowser(deps, ctx);
         // Blocks are private and hide the room entirely from the blocked person, live or ended.
@@ -142,7 +141,7 @@ export function roomRoutes(deps: AppDeps) {
       '/r/:id/report',
       async ({ ctx, params, body }) => {
         const viewer = requireViewer(ctx);
-        const target = body.target ? await deps.db.selectFrom('users').select('id').where('handle', '=', body.target.replace(/^@/, '').toLowerCase()).executeTakeFirst() : undefined;
+        const target = body.target ? await deps.users.byHandle(body.target.replace(/^@/, '').toLowerCase()) : undefined;
         if (body.target && !target) throw new NotFound(`No one is called ${body.target}`);
         await deps.rooms.report(viewer, { roomId: params.id, targetUserId: target?.id ?? null, reason: body.reason ?? '' });
         if (ctx.wantsJson) return json(ctx, { ok: true }, 201);
