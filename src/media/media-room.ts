@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import type { LiveRoom } from '../rooms/live/live-room';
 import { RoomError, stageRoles, type RoomEvent } from '../rooms/live/room.model';
 import { RoomRouters } from './room-routers';
+import { watchTransportHealth } from './transport-health';
 import { MediaWorkerPool } from './worker-pool';
 
 interface MediaPeer {
@@ -35,9 +36,6 @@ export interface RtpOutput {
   /** The key mediasoup encrypts with (absent without SRTP). */
   srtpParameters?: types.SrtpParameters;
 }
-
-/** How long a transport may stay ICE-disconnected (time for the client's ICE restart) before it is closed. */
-const iceDisconnectedGraceMs = 15_000;
 
 export class MediaRoom {
   private readonly peers = new Map<string, MediaPeer>();
@@ -289,21 +287,12 @@ export class MediaRoom {
    * carry audio: close everything of theirs (freeing router places) and have the client rebuild.
    */
   private watchConnection(peer: MediaPeer, transport: types.WebRtcTransport) {
-    let disconnectedTimer: Timer | null = null;
-    const fail = (why: string) => {
-      if (this.peers.get(peer.id) !== peer || !peer.transports.has(transport.id)) return;
+    watchTransportHealth(transport, (why) => {
+      if (this.peers.get(peer.id) !== peer || !peer.transports.has(transport.id)) return; // replaced meanwhile
       this.log.info('closing a failed media transport', { room: this.live.id, peer: peer.id, why });
       this.closePeer(peer.id);
       this.live.broadcaster.toPerson(peer.id, { type: 'mediaReset' });
-    };
-    transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed') fail('dtls failed');
     });
-    transport.on('icestatechange', (state) => {
-      if (disconnectedTimer) clearTimeout(disconnectedTimer);
-      disconnectedTimer = state === 'disconnected' ? setTimeout(() => fail('ice disconnected'), iceDisconnectedGraceMs) : null;
-    });
-    transport.observer.once('close', () => disconnectedTimer && clearTimeout(disconnectedTimer));
   }
 
   private closeRecvSide(peer: MediaPeer) {
