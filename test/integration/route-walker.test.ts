@@ -6,14 +6,6 @@ import { createApp } from '../../src/app';
 import { startTestSalon, type TestSalon } from '../support/salon';
 import { signUp, WebClient, type Account } from '../support/web-client';
 
-/**
- * 5xx found in files the author of this walker could not change, as `METHOD /route variant`
- * (e.g. 'POST /r/:id/report body:json-nulls'). None when it was written.
- * TODO(src/rooms/*, src/realtime/*, src/media/*): fix each one listed here and remove it; the test
- * fails while an entry listed here no longer fails, so the list stays true.
- */
-const knownBroken: string[] = [];
-
 interface Probe {
   variant: string;
   path: string;
@@ -190,7 +182,6 @@ test('no route answers malformed input with a 5xx', async () => {
   }
   expect(settingsPage).toEqual({ anonymous: 401, member: 200, admin: 200 }); // the roles really were who they claim
   if (details.length) console.log(details.join('\n'));
-  expect([...failures].filter((f) => !knownBroken.includes(f))).toEqual([]);
-  expect(knownBroken.filter((f) => !failures.has(f))).toEqual([]); // fixed: remove them from knownBroken
+  expect([...failures]).toEqual([]);
   expect((await fetch(`${salon.url}/healthz`)).status).toBe(200);
 }, 300_000);
