@@ -29,6 +29,6 @@ export function adminRoomsPage(ctx: PageContext, rooms: LiveRoomSummary[]) {
   return layout(ctx, {
     title: t('admin.liveRooms'),
     body: html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/rooms')}
-      ${rooms.length ? html`<ul class="plain">${rooms.map(room)}</ul>` : html`<p class="empty">${t('admin.noLiveRooms')}</p>`}`,
+      ${rooms.length ? html`<ul class="room-cards">${rooms.map(room)}</ul>` : html`<p class="empty">${t('admin.noLiveRooms')}</p>`}`,
   });
 }
