@@ -2,9 +2,7 @@
 import { html } from '../src/shared/html';
 import type { User } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
-import type { InstanceSettings } from '../src/settings/settings.schema';
-import { registrationModes } from '../src/settings/settings.schema';
-import { catalogs, languages } from '../src/i18n/i18n';
+import type { InstanceSettings, RegistrationMode } from '../src/settings/settings.schema';
 import { actionButton, csrfField, errorText, field, formError } from './components';
 import { layout, type PageContext } from './layout';
 
@@ -14,13 +12,21 @@ export function adminNav(ctx: PageContext, current: string) {
   return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')}</nav>`;
 }
 
-export function adminSettingsPage(ctx: PageContext, view: { values: Record<string, string | number>; errors: FieldError[]; saved?: boolean }) {
+export interface AdminSettingsView {
+  values: Record<string, string | number>;
+  errors: FieldError[];
+  saved?: boolean;
+  /** The registration modes to choose from, in order. */
+  registrationModes: readonly RegistrationMode[];
+}
+
+export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
   const { t } = ctx;
   const v = view.values;
-  const select = (name: string, options: readonly string[], label: (o: string) => string) => {
+  const select = (name: string, options: readonly { value: string; label: string }[]) => {
     const error = errorText(ctx, view.errors, name);
     return html`<div class="field${error ? ' has-error' : ''}"><label for="field-${name}">${t(`admin.setting.${name}` as Parameters<PageContext['t']>[0])}</label>
-      <select id="field-${name}" name="${name}">${options.map((o) => html`<option value="${o}"${String(v[name]) === o ? html` selected` : ''}>${label(o)}</option>`)}</select>
+      <select id="field-${name}" name="${name}">${options.map((o) => html`<option value="${o.value}"${String(v[name]) === o.value ? html` selected` : ''}>${o.label}</option>`)}</select>
       ${error ? html`<p class="error">${error}</p>` : ''}</div>`;
   };
   const descriptionError = errorText(ctx, view.errors, 'instanceDescription');
@@ -35,17 +41,17 @@ export function adminSettingsPage(ctx: PageContext, view: { values: Record<strin
       <div class="field${descriptionError ? ' has-error' : ''}"><label for="field-instanceDescription">${t('admin.setting.instanceDescription')}</label>
         <textarea id="field-instanceDescription" name="instanceDescription" maxlength="500" rows="3">${v.instanceDescription}</textarea>
         ${descriptionError ? html`<p class="error">${descriptionError}</p>` : ''}</div>
-      ${select('registrationMode', registrationModes, (m) => t(`admin.mode.${m}` as Parameters<PageContext['t']>[0]))}
+      ${select('registrationMode', view.registrationModes.map((m) => ({ value: m, label: t(`admin.mode.${m}`) })))}
       ${field(ctx, { name: 'inviteQuota', label: t('admin.setting.inviteQuota'), type: 'number', value: v.inviteQuota, errors: view.errors })}
       ${field(ctx, { name: 'hostMinFollowers', label: t('admin.setting.hostMinFollowers'), type: 'number', value: v.hostMinFollowers, errors: view.errors, hint: t('admin.setting.hostMinFollowers.hint') })}
-      ${select('defaultLanguage', languages, (l) => catalogs[l as keyof typeof catalogs]['lang.name'])}
+      ${select('defaultLanguage', ctx.languages.map((l) => ({ value: l.code, label: l.name })))}
       ${field(ctx, { name: 'signupsPerIpPerHour', label: t('admin.setting.signupsPerIpPerHour'), type: 'number', value: v.signupsPerIpPerHour, errors: view.errors })}
       <h2>${t('admin.rooms')}</h2>
       ${field(ctx, { name: 'maxListenersPerRoom', label: t('admin.setting.maxListenersPerRoom'), type: 'number', value: v.maxListenersPerRoom, errors: view.errors, hint: t('admin.setting.maxListenersPerRoom.hint') })}
       ${field(ctx, { name: 'maxCohostsPerRoom', label: t('admin.setting.maxCohostsPerRoom'), type: 'number', value: v.maxCohostsPerRoom, errors: view.errors })}
       ${field(ctx, { name: 'maxSpeakersPerRoom', label: t('admin.setting.maxSpeakersPerRoom'), type: 'number', value: v.maxSpeakersPerRoom, errors: view.errors })}
       ${field(ctx, { name: 'roomGraceMinutes', label: t('admin.setting.roomGraceMinutes'), type: 'number', value: v.roomGraceMinutes, errors: view.errors, hint: t('admin.setting.roomGraceMinutes.hint') })}
-      ${select('requireAccountToListen', ['no', 'yes'], (o) => t(o === 'yes' ? 'admin.listen.account' : 'admin.listen.anyone'))}
+      ${select('requireAccountToListen', [{ value: 'no', label: t('admin.listen.anyone') }, { value: 'yes', label: t('admin.listen.account') }])}
       ${field(ctx, { name: 'anonymousListenersPerIpPerHour', label: t('admin.setting.anonymousListenersPerIpPerHour'), type: 'number', value: v.anonymousListenersPerIpPerHour, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       ${field(ctx, { name: 'roomSocketsPerIp', label: t('admin.setting.roomSocketsPerIp'), type: 'number', value: v.roomSocketsPerIp, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       <button type="submit" class="primary">${t('form.save')}</button>

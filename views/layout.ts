@@ -1,7 +1,6 @@
 // The page shell every full page shares. htmx and the CSS are served locally from /static.
 import { html, type SafeHtml } from '../src/shared/html';
 import type { PageContext } from '../src/shared/page-context';
-import { assetUrl } from '../src/web/static-assets';
 
 export type { PageContext } from '../src/shared/page-context';
 
@@ -27,9 +26,9 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title}</title>
   <meta name="htmx-config" content="${htmxConfig}">
-  <link rel="stylesheet" href="${assetUrl('salon.css')}">
-  <link rel="icon" href="${assetUrl('icon.svg')}" type="image/svg+xml">
-  <script src="${assetUrl('htmx.min.js')}" defer></script>
+  <link rel="stylesheet" href="${ctx.asset('salon.css')}">
+  <link rel="icon" href="${ctx.asset('icon.svg')}" type="image/svg+xml">
+  <script src="${ctx.asset('htmx.min.js')}" defer></script>
 </head>
 <body hx-boost="true" hx-headers="${hxHeaders}">
   <header class="site-header">

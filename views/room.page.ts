@@ -2,11 +2,9 @@
 // (static/build/room.js) then keeps it live over the WebSocket and adds the controls.
 import { html } from '../src/shared/html';
 import type { Room, User } from '../src/db/schema';
-import type { PublicParticipant } from '../src/rooms/live/room.model';
-import { reactionEmojis } from '../src/rooms/live/room.model';
-import { errorCodes } from '../src/rooms/live/protocol';
+import type { PublicParticipant, ReactionEmoji } from '../src/rooms/live/room.model';
+import type { ErrorCode } from '../src/rooms/live/protocol';
 import type { MessageKey } from '../src/i18n/messages.en';
-import { assetUrl } from '../src/web/static-assets';
 import { avatar, csrfField } from './components';
 import { layout, type PageContext } from './layout';
 
@@ -17,6 +15,10 @@ export interface RoomView {
   /** Why this viewer cannot join (blocked, removed, sign-in required), if so. */
   refusal?: string;
   reported?: boolean;
+  /** The reaction buttons, in order. */
+  reactions: readonly ReactionEmoji[];
+  /** Every error the room may answer with: the page sends the client their texts. */
+  errorCodes: readonly ErrorCode[];
 }
 
 /** Strings the room client needs, in the page's language. */
@@ -29,8 +31,9 @@ const clientKeys = [
   'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
   'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners', 'room.volume',
   'room.musicMode', 'room.microphone', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',
-  'room.endedStatus', ...errorCodes.map((code) => `room.error.${code}` as const),
+  'room.endedStatus',
 ] as const satisfies readonly MessageKey[];
+const errorKeys = (codes: readonly ErrorCode[]) => codes.map((code) => `room.error.${code}` as const) satisfies MessageKey[];
 
 function stageMember(ctx: PageContext, p: PublicParticipant) {
   return html`<li class="member" data-id="${p.id}">
@@ -46,7 +49,7 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
   const topics = room.topics;
   const ended = room.status === 'ended' || !view.live;
   // An ended page has no live client: no strings for it, nothing live left on the page.
-  const strings = ended ? {} : Object.fromEntries(clientKeys.map((k) => [k, t(k)]));
+  const strings = ended ? {} : Object.fromEntries([...clientKeys, ...errorKeys(view.errorCodes)].map((k) => [k, t(k)]));
   // A live page is never restored from htmx's history snapshot (Back would show a stale "Live" room).
   const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" ${ended ? '' : html`hx-history="false"`} data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-strings="${JSON.stringify(strings)}">
     <header class="room-head">
@@ -64,9 +67,9 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
     <section aria-label="${t('room.stage')}"><ul class="stage" id="stage">${view.live!.stage.map((p) => stageMember(ctx, p))}</ul></section>
     <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p></noscript></div>
     <section id="hand-queue" class="hand-queue" hidden></section>
-    <div id="reactions" class="reactions" ${ctx.viewer ? '' : 'hidden'}>${reactionEmojis.map((e) => html`<button type="button" class="reaction" data-emoji="${e}" aria-label="${e}">${e}</button>`)}</div>
+    <div id="reactions" class="reactions" ${ctx.viewer ? '' : 'hidden'}>${view.reactions.map((e) => html`<button type="button" class="reaction" data-emoji="${e}" aria-label="${e}">${e}</button>`)}</div>
     <div id="reaction-burst" class="reaction-burst" aria-hidden="true"></div>
-    <script src="${assetUrl('room.js')}" defer></script>`
+    <script src="${ctx.asset('room.js')}" defer></script>`
       }
     ${
       ctx.viewer && !ended

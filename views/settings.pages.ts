@@ -5,8 +5,6 @@ import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';
 import type { SessionInfo } from '../src/accounts/sessions.service';
 import type { InviteState } from '../src/invites/invites.service';
-import { languages } from '../src/i18n/i18n';
-import { catalogs } from '../src/i18n/i18n';
 import { actionButton, avatar, csrfField, errorText, field, formError } from './components';
 import { layout, type PageContext } from './layout';
 
@@ -44,7 +42,7 @@ export function profileSettingsPage(ctx: PageContext, view: { user: User; hostin
         <div class="field"><label for="field-language">${t('field.language')}</label>
           <select id="field-language" name="language">
             <option value="">${t('field.language.auto')}</option>
-            ${languages.map((l) => html`<option value="${l}"${values.language === l ? html` selected` : ''}>${catalogs[l]['lang.name']}</option>`)}
+            ${ctx.languages.map((l) => html`<option value="${l.code}"${values.language === l.code ? html` selected` : ''}>${l.name}</option>`)}
           </select></div>
         <div class="field${avatarError ? ' has-error' : ''}"><label for="field-avatar">${t('field.avatar')}</label>
           ${avatar(view.user, 64)}

@@ -3,7 +3,7 @@ import { Elysia, t } from 'elysia';
 import { adminSettingsPage, adminUsersPage, settingsFormValues } from '../../views/admin.pages';
 import type { AppDeps } from '../app-deps';
 import type { InstanceSettings } from '../settings/settings.schema';
-import { settingRules } from '../settings/settings.schema';
+import { registrationModes, settingRules } from '../settings/settings.schema';
 import { FormInvalid, type FieldError } from '../shared/form-errors';
 import { requireAdmin } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
@@ -42,7 +42,7 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registra
     .get('/admin/settings', ({ ctx, query }) => {
       requireAdmin(ctx);
       if (ctx.wantsJson) return json(ctx, deps.settings.get());
-      return page(ctx, adminSettingsPage(ctx, { values: settingsFormValues(deps.settings.get()), errors: [], saved: query.saved === '1' }));
+      return page(ctx, adminSettingsPage(ctx, { values: settingsFormValues(deps.settings.get()), errors: [], saved: query.saved === '1', registrationModes }));
     })
     .post(
       '/admin/settings',
@@ -57,7 +57,7 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registra
         } catch (error) {
           if (!(error instanceof FormInvalid)) throw error;
           const values = { ...settingsFormValues(deps.settings.get()), ...(input as Record<string, string>) };
-          return formRejected(ctx, error, (errors) => adminSettingsPage(ctx, { values, errors }));
+          return formRejected(ctx, error, (errors) => adminSettingsPage(ctx, { values, errors, registrationModes }));
         }
       },
       { body: t.Record(t.String(), t.Union([t.String({ maxLength: 1000 }), t.Number()])) },

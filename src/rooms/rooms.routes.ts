@@ -13,7 +13,8 @@ import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import { anonymousCookie, type BrowserIdentity } from './anonymous-listener';
 import { randomToken } from '../shared/random';
-import { RoomError } from './live/room.model';
+import { errorCodes } from './live/protocol';
+import { reactionEmojis, RoomError } from './live/room.model';
 import { requireAdmin } from '../web/guards';
 
 const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
@@ -102,7 +103,7 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosti
         }
         const summary = live ? { stage: live.state.stage().map((p) => live.state.view(p)), listenerCount: live.state.listenerCount() } : null;
         if (ctx.wantsJson) return json(ctx, { id: room.id, title: room.title, status: live ? 'live' : 'ended', ...summary, refusal });
-        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1' }));
+        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes }));
       },
       linkParams,
     )

@@ -1,11 +1,15 @@
 // Everything a handler needs about the request: who is signed in, language, CSRF token, client IP.
 import type { SalonConfig } from '../config/config.schema';
 import type { User } from '../db/schema';
-import { chooseLanguage, translator } from '../i18n/i18n';
+import { catalogs, chooseLanguage, languages, translator } from '../i18n/i18n';
 import type { InstanceSettings } from '../settings/settings.schema';
-import type { PageContext } from '../shared/page-context';
+import type { LanguageChoice, PageContext } from '../shared/page-context';
 import { csrfCookie, parseCookies, serializeCookie, sessionCookie } from './cookies';
 import { randomToken } from '../shared/random';
+import { assetUrl } from './static-assets';
+
+/** The language pickers' options, each named in its own language. */
+const languageChoices: readonly LanguageChoice[] = languages.map((code) => ({ code, name: catalogs[code]['lang.name'] }));
 
 export interface RequestContext extends PageContext {
   request: Request;
@@ -67,6 +71,8 @@ export class RequestContexts {
       t: translator(lang),
       instanceName: settings.instanceName,
       csrfToken,
+      asset: assetUrl,
+      languages: languageChoices,
     };
   }
 

@@ -7,18 +7,20 @@ import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
 import roomJs from '../../static/build/room.js' with { type: 'file' };
 import packageJson from '../../package.json';
 
-const assets: Record<string, { path: string; type: string }> = {
+const assets = {
   'salon.css': { path: salonCss, type: 'text/css; charset=utf-8' },
   'icon.svg': { path: iconSvg, type: 'image/svg+xml' },
   'htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
   'room.js': { path: roomJs, type: 'text/javascript; charset=utf-8' },
-};
+} satisfies Record<string, { path: string; type: string }>;
+
+export type AssetName = keyof typeof assets;
 
 export function findAsset(name: string) {
-  return Object.hasOwn(assets, name) ? assets[name] : undefined;
+  return Object.hasOwn(assets, name) ? assets[name as AssetName] : undefined;
 }
 
 /** Versioned URL so browsers may cache assets until the next release. */
-export function assetUrl(name: keyof typeof assets & string): string {
+export function assetUrl(name: AssetName): string {
   return `/static/${basename(name)}?v=${packageJson.version}`;
 }
