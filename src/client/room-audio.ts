@@ -4,14 +4,12 @@
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { NewConsumer } from '../rooms/live/protocol';
+import type { Request, RequestMessage } from './room-requests';
 
-/** Sends a signalling request; resolves with the server's `mediaReply` data. */
-export type Request = <Reply>(message: { type: string } & Record<string, unknown>) => Promise<Reply>;
-
-interface MediaCapabilities {
-  routerRtpCapabilities: types.RtpCapabilities;
-  iceServers: RTCIceServer[];
-}
+// mediasoup-client types codec and header-extension parameters as Record<string, unknown>; the
+// server's schema takes strings and numbers, all that codecs use (and refuses anything else).
+type WireRtpCapabilities = RequestMessage<'consumeReady'>['rtpCapabilities'];
+type WireRtpParameters = RequestMessage<'produce'>['rtpParameters'];
 
 export interface AudioEvents {
   /** A message for the person (microphone denied, absent...). */
@@ -54,11 +52,11 @@ export class RoomAudio {
   async listen(): Promise<void> {
     this.events.state('starting');
     this.listening = true;
-    const { routerRtpCapabilities, iceServers } = await this.request<MediaCapabilities>({ type: 'mediaCapabilities' });
+    const { routerRtpCapabilities, iceServers } = await this.request({ type: 'mediaCapabilities' });
     this.device = new Device();
     await this.device.load({ routerRtpCapabilities });
     this.recv = await this.transport('recv', iceServers);
-    await this.request({ type: 'consumeReady', rtpCapabilities: this.device.recvRtpCapabilities });
+    await this.request({ type: 'consumeReady', rtpCapabilities: this.device.recvRtpCapabilities as WireRtpCapabilities });
     for (const pending of this.pendingConsumers.splice(0)) await this.consume(pending);
     this.events.state('on');
   }
@@ -110,7 +108,7 @@ export class RoomAudio {
     if (!track) return false;
     this.stopMicrophone();
     this.micTrack = track;
-    const { iceServers } = await this.request<MediaCapabilities>({ type: 'mediaCapabilities' });
+    const { iceServers } = await this.request({ type: 'mediaCapabilities' });
     this.send = await this.transport('send', iceServers);
     // Speech settings: mono, DTX (silence costs nothing), in-band FEC (survives packet loss).
     this.producer = await this.send.produce({ track, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, stopTracks: false });
@@ -169,7 +167,7 @@ export class RoomAudio {
     if (transport.closed || this.restarting.has(transport.id)) return;
     this.restarting.add(transport.id);
     try {
-      const { iceParameters } = await this.request<{ iceParameters: types.IceParameters }>({ type: 'restartIce', transportId: transport.id });
+      const { iceParameters } = await this.request({ type: 'restartIce', transportId: transport.id });
       if (!transport.closed) await transport.restartIce({ iceParameters });
     } catch {
       /* the transport is gone: the server's mediaReset rebuilds the audio */
@@ -179,7 +177,7 @@ export class RoomAudio {
   }
 
   private async transport(direction: 'send' | 'recv', iceServers: RTCIceServer[]): Promise<types.Transport> {
-    const params = await this.request<types.TransportOptions>({ type: 'createTransport', direction });
+    const params = await this.request({ type: 'createTransport', direction });
     const options = { ...params, iceServers };
     const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
@@ -190,7 +188,7 @@ export class RoomAudio {
     });
     if (direction === 'send') {
       transport.on('produce', ({ rtpParameters }, done, fail) => {
-        this.request<{ producerId: string }>({ type: 'produce', transportId: transport.id, rtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
+        this.request({ type: 'produce', transportId: transport.id, rtpParameters: rtpParameters as WireRtpParameters }).then(({ producerId }) => done({ id: producerId }), fail);
       });
     }
     return transport;

@@ -1,5 +1,6 @@
 // The room's WebSocket, with automatic reconnection (the server keeps a participant's role for
 // 30 s) and no reconnection when the room ended, or the person was removed or refused.
+import type { ClientMessage } from '../realtime/client-messages';
 import { finalCloseCodes, type ServerMessage } from '../rooms/live/protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -41,7 +42,7 @@ export class RoomConnection {
     };
   }
 
-  send(message: object) {
+  send(message: ClientMessage) {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 

@@ -1,5 +1,6 @@
 // What the views read besides the room itself: this browser's own settings and connection, the
 // actions a click may call, and who may do what (derived once, shared by the views).
+import type { ClientMessage } from '../realtime/client-messages';
 import type { PublicParticipant } from '../rooms/live/room.model';
 import type { ConnectionState } from './room-connection';
 import type { RoomState } from './room-state';
@@ -17,11 +18,9 @@ export interface LocalState {
   volume: number;
 }
 
-/** Messages a click may send; the server decides. */
-export type Outgoing = { type: string; target?: string };
-
 export interface Actions {
-  send(message: Outgoing, confirm?: string): void;
+  /** Sends a client message (a click's request; the server decides). */
+  send(message: ClientMessage, confirm?: string): void;
   listen(): void;
   leave(): void;
   toggleListeners(): void;
@@ -42,7 +41,7 @@ export function powersOf(s: RoomState) {
   };
 }
 
-export function actionButton(a: Actions, label: string, message: Outgoing, opts: { danger?: boolean; primary?: boolean; confirm?: string } = {}): HTMLButtonElement {
+export function actionButton(a: Actions, label: string, message: ClientMessage, opts: { danger?: boolean; primary?: boolean; confirm?: string } = {}): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
   if (opts.danger) button.className = 'danger';

@@ -3,14 +3,17 @@
 // audio and sends the microphone of people on stage. The client survives htmx-boosted navigation
 // (the audio element lives in the preserved #player region), so a person keeps listening while
 // browsing other Salon pages.
+import type { ClientMessage } from '../realtime/client-messages';
 import type { ServerMessage } from '../rooms/live/protocol';
-import type { PublicParticipant } from '../rooms/live/room.model';
+import { reactionEmojis, type PublicParticipant, type ReactionEmoji } from '../rooms/live/room.model';
 import { el } from './dom';
 import { RoomAudio, musicModeKey } from './room-audio';
 import { RoomConnection } from './room-connection';
 import { PendingRequests, errorText } from './room-requests';
 import { initialRoomState, reduceRoom, socketClosed, type RoomState } from './room-state';
 import { RoomView, type LocalState } from './room-view';
+
+const isReactionEmoji = (value: string | undefined): value is ReactionEmoji => (reactionEmojis as readonly (string | undefined)[]).includes(value);
 
 declare global {
   interface Window {
@@ -78,7 +81,7 @@ class RoomClient {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
     root.querySelector('#reactions')?.addEventListener('click', (e) => {
       const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
-      if (emoji) this.connection.send({ type: 'react', emoji });
+      if (isReactionEmoji(emoji)) this.connection.send({ type: 'react', emoji });
     });
     this.view.invalidate(); // new page, new elements
     this.render();
@@ -122,7 +125,7 @@ class RoomClient {
 
   private actions() {
     return {
-      send: (message: { type: string }, confirm?: string) => {
+      send: (message: ClientMessage, confirm?: string) => {
         if (confirm && !window.confirm(confirm)) return;
         this.connection.send(message);
         if (message.type === 'mute') this.audio.setMuted(true); // at once locally; the server pauses the producer too
