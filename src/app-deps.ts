@@ -19,6 +19,8 @@ import type { LiveRooms } from './rooms/live/live-rooms';
 import type { RoomsService } from './rooms/rooms.service';
 import type { MediaRooms } from './media/media-rooms';
 import type { AnonymousListeners } from './rooms/anonymous-listener';
+import type { JobQueue } from './jobs/job-queue';
+import type { RoomRecorders } from './recording/room-recorders';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -41,4 +43,6 @@ export interface AppDeps {
   anonymous: AnonymousListeners;
   rooms: RoomsService;
   media: MediaRooms;
+  jobs: JobQueue;
+  recorders: RoomRecorders;
 }

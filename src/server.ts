@@ -42,6 +42,9 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
 
   const deps = await createServices({ config, db, pool, log });
   const stopPurging = startPeriodicPurge(deps); // expired sessions and rate-limit windows, hourly
+  const interrupted = await deps.recorders.recoverInterrupted(); // recordings a crash cut short are finalised
+  if (interrupted) log.warn('recordings interrupted by the previous run will be finalised', { count: interrupted });
+  await deps.jobs.start();
   // Room socket frames over the limit are refused by Bun before any parsing (the socket closes, code 1009).
   const app = createApp(deps).listen({ hostname: config.host, port: config.port, websocket: { maxPayloadLength: roomFrameLimitBytes } });
   const server = app.server!;
@@ -55,6 +58,8 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
     (stopping ??= (async () => {
       stopPurging();
       await deps.live.endAll('shutdown'); // tell every room, write its history
+      await deps.recorders.settled(); // recordings closed and queued for mixing (done after restart)
+      await deps.jobs.stop(); // the job in hand finishes; the rest wait in the table
       await app.stop(); // stop accepting, let in-flight requests finish
       await pool.close();
       await db.destroy();

@@ -23,6 +23,8 @@ import { MediaRooms } from './media/media-rooms';
 import { AnonymousListeners } from './rooms/anonymous-listener';
 import { enforceAccountChanges } from './rooms/live/account-enforcement';
 import { instanceSecret } from './settings/instance-secrets';
+import { JobQueue } from './jobs/job-queue';
+import { RoomRecorders } from './recording/room-recorders';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -36,6 +38,10 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const live = new LiveRooms({ db, log: base.log, settings });
   enforceAccountChanges(accountEvents, live);
   const anonymous = new AnonymousListeners(await instanceSecret(db, 'anonymousListener'));
+  const media = new MediaRooms(live, base.pool, base.log, config.routerListenerLimit);
+  const jobs = new JobQueue(db, base.log);
+  // After the media plane: a room's recorder taps its MediaRoom.
+  const recorders = new RoomRecorders({ db, log: base.log, live, media, settings, jobs, dataDir: config.dataDir, ffmpeg: config.ffmpegPath });
   return {
     ...base,
     settings,
@@ -49,7 +55,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     live,
     anonymous,
     rooms: new RoomsService({ db, live, hosting, social, settings }),
-    media: new MediaRooms(live, base.pool, base.log, config.routerListenerLimit),
+    media,
+    jobs,
+    recorders,
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, accountEvents),
     avatars: new AvatarStore(config.dataDir),

@@ -128,6 +128,8 @@ export const configSchema = {
     { secret: true },
   ),
   turnCredentialTtlSeconds: integer(300, 604800, 'How long the TURN credentials handed to a participant stay valid (seconds)', 86400),
+  ffmpegPath: text('The ffmpeg program that records and mixes rooms (a name on PATH or a full path)', 'ffmpeg'),
+  ffprobePath: text('The ffprobe program that reads recorded files', 'ffprobe'),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, 'Log verbosity', 'info'),
 } satisfies Record<string, ConfigKey>;
 

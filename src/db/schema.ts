@@ -107,6 +107,88 @@ export interface InstanceSecretsTable {
   created_at: Generated<string>;
 }
 
+export type RecordingStatus = 'recording' | 'processing' | 'ready' | 'failed' | 'empty';
+export type ReplayVisibility = 'public' | 'unlisted' | 'private';
+export type ClipPolicy = 'anyone' | 'hosts' | 'off';
+
+export interface RecordingsTable {
+  id: string;
+  room_id: string;
+  host_id: number;
+  title: string;
+  description: Generated<string>;
+  status: Generated<RecordingStatus>;
+  visibility: Generated<ReplayVisibility>;
+  downloads_allowed: Generated<number>;
+  clip_policy: Generated<ClipPolicy>;
+  duration_ms: Generated<number>;
+  trim_start_ms: Generated<number>;
+  trim_end_ms: number | null;
+  bytes: Generated<number>;
+  plays: Generated<number>;
+  error: string | null;
+  started_at: Generated<string>;
+  stopped_at: string | null;
+  processed_at: string | null;
+}
+export type Recording = Selectable<RecordingsTable>;
+
+export interface RecordingTracksTable {
+  id: Generated<number>;
+  recording_id: string;
+  participant_id: string;
+  user_id: number | null;
+  name: string;
+  file: string;
+  offset_ms: number;
+  end_ms: number | null;
+  bytes: Generated<number>;
+}
+export type RecordingTrack = Selectable<RecordingTracksTable>;
+
+export interface RecordingSpeechTable {
+  recording_id: string;
+  participant_id: string;
+  user_id: number | null;
+  name: string;
+  start_ms: number;
+  end_ms: number;
+}
+export type RecordingSpeech = Selectable<RecordingSpeechTable>;
+
+export interface ReplayHiddenTable {
+  recording_id: string;
+  user_id: number;
+}
+
+export interface ClipsTable {
+  id: string;
+  recording_id: string;
+  created_by: number;
+  title: Generated<string>;
+  start_ms: number;
+  duration_ms: number;
+  file: string;
+  bytes: Generated<number>;
+  plays: Generated<number>;
+  created_at: Generated<string>;
+  expires_at: string | null;
+}
+export type Clip = Selectable<ClipsTable>;
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  status: Generated<'pending' | 'running' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  run_after: Generated<string>;
+  last_error: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+export type Job = Selectable<JobsTable>;
+
 export interface DatabaseSchema {
   settings: SettingsTable;
   users: UsersTable;
@@ -119,4 +201,10 @@ export interface DatabaseSchema {
   room_removals: RoomRemovalsTable;
   reports: ReportsTable;
   instance_secrets: InstanceSecretsTable;
+  recordings: RecordingsTable;
+  recording_tracks: RecordingTracksTable;
+  recording_speech: RecordingSpeechTable;
+  replay_hidden: ReplayHiddenTable;
+  clips: ClipsTable;
+  jobs: JobsTable;
 }

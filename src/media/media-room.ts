@@ -7,6 +7,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../log';
 import type { LiveRoom } from '../rooms/live/live-room';
 import { RoomError, stageRoles, type RoomEvent } from '../rooms/live/room.model';
+import { openProducerTap, type ProducerTap } from './producer-tap';
 import { RoomRouters } from './room-routers';
 import { watchTransportHealth } from './transport-health';
 import { MediaWorkerPool } from './worker-pool';
@@ -48,6 +49,10 @@ export class MediaRoom {
   private lastSpeaking = '';
   private recovering = false;
   closed = false;
+  /** Told of every new microphone (a recorder taps it); each producer tells itself when it closes. */
+  readonly producerObservers = new Set<(peerId: string, producer: types.Producer) => void>();
+  /** Told who is audible whenever it changes (the recorder's speaker timeline). */
+  readonly speakingObservers = new Set<(ids: string[]) => void>();
 
   private constructor(
     readonly live: LiveRoom,
@@ -127,6 +132,7 @@ export class MediaRoom {
   async produce(peerId: string, transportId: string, rtpParameters: types.RtpParameters): Promise<string> {
     const peer = this.participantPeer(peerId);
     const participant = this.requireStage(peerId);
+    if (!this.live.state.maySend(peerId)) throw new RoomError('forbidden', 'This room is recorded: accept the recording notice to speak');
     if (transportId !== peer.sendTransportId) throw new RoomError('invalidState', 'Produce on your send transport');
     peer.producer?.close(); // one microphone per speaker: a new one replaces the old
     peer.producer = null;
@@ -140,6 +146,7 @@ export class MediaRoom {
     }
     peer.producer = producer;
     this.producing.add(peer);
+    for (const observer of this.producerObservers) observer(peerId, producer);
     if (now.muted !== producer.paused) await (now.muted ? producer.pause() : producer.resume());
     // Without these observers the room only loses its speaking indicator for this producer: warn, go on.
     const unobserved = (error: unknown) => producer.closed || this.log.warn('speaking indicator will miss a producer', { room: this.live.id, peer: peer.id, error });
@@ -194,6 +201,17 @@ export class MediaRoom {
       this.closePeer(peer.id); // closing its transport releases its place
       throw error;
     }
+  }
+
+  /** One speaker's microphone as plain RTP to a recorder, paused until the tap's `start()`. */
+  async tapProducer(producerId: string): Promise<ProducerTap> {
+    const transport = await this.listenerTransport((router) => router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false, appData: { router } }));
+    return openProducerTap(transport, producerId);
+  }
+
+  /** The microphones sending now, by participant. */
+  producers(): [peerId: string, producer: types.Producer][] {
+    return [...this.producing].flatMap((p) => (p.producer && !p.producer.closed ? [[p.id, p.producer] as [string, types.Producer]] : []));
   }
 
   /** A listener's transport on the router placed for them; the place is freed when it closes or fails to open. */
@@ -334,6 +352,7 @@ export class MediaRoom {
     if (key === this.lastSpeaking) return;
     this.lastSpeaking = key;
     this.live.broadcaster.toAll({ type: 'speaking', ids });
+    for (const observer of this.speakingObservers) observer(ids);
   }
 
   /** The worker died: move the room to a live worker; clients rebuild their transports. */

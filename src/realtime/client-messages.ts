@@ -70,6 +70,9 @@ const schemas = {
   remove: message('remove', { target }),
   end: message('end'),
   react: message('react', { emoji: t.Union(reactionEmojis.map((e) => t.Literal(e))) }),
+  startRecording: message('startRecording'),
+  stopRecording: message('stopRecording'),
+  consentToRecording: message('consentToRecording'),
   // Audio signalling (mediasoup): closed shapes here; mediasoup itself validates the values in depth.
   mediaCapabilities: message('mediaCapabilities'),
   createTransport: message('createTransport', { direction: t.Union([t.Literal('send'), t.Literal('recv')]) }),

@@ -27,6 +27,14 @@ export interface InstanceSettings {
   anonymousListenersPerIpPerHour: number;
   /** Room sockets open at once from one network address; 0 = no limit. */
   roomSocketsPerIp: number;
+  /** 'no' = hosts cannot record rooms. */
+  recordingAllowed: 'yes' | 'no';
+  /** Replays are deleted this many days after their room; 0 = kept. */
+  replayRetentionDays: number;
+  /** Megabytes of replays and clips each host may keep; 0 = no limit. */
+  hostStorageQuotaMb: number;
+  /** Clips are deleted this many days after they are made; 0 = kept. */
+  clipRetentionDays: number;
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -44,6 +52,10 @@ export const defaultSettings: InstanceSettings = {
   requireAccountToListen: 'no',
   anonymousListenersPerIpPerHour: 60,
   roomSocketsPerIp: 100,
+  recordingAllowed: 'yes',
+  replayRetentionDays: 0,
+  hostStorageQuotaMb: 2000,
+  clipRetentionDays: 30,
 };
 
 type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
@@ -63,4 +75,8 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   requireAccountToListen: { kind: 'enum', values: ['no', 'yes'] },
   anonymousListenersPerIpPerHour: { kind: 'int', min: 0, max: 1_000_000 },
   roomSocketsPerIp: { kind: 'int', min: 0, max: 1_000_000 },
+  recordingAllowed: { kind: 'enum', values: ['yes', 'no'] },
+  replayRetentionDays: { kind: 'int', min: 0, max: 36_500 },
+  hostStorageQuotaMb: { kind: 'int', min: 0, max: 10_000_000 },
+  clipRetentionDays: { kind: 'int', min: 0, max: 36_500 },
 };

@@ -50,6 +50,10 @@ export class LiveRoom {
   private readonly presence = new Map<string, Presence>();
   private readonly ticker: Timer;
   private readonly now: () => number;
+  /** Throws (a RoomError) when the host may not start recording now; the recording feature sets it. */
+  recordingGate: () => void = () => {
+    throw new RoomError('forbidden', 'Recording is not available');
+  };
   /** Hooks for the media plane: role and mute changes drive producers and transports. */
   readonly eventObservers = new Set<(event: RoomEvent) => void>();
 
@@ -92,6 +96,7 @@ export class LiveRoom {
   receive(id: string, socket: RoomSocket, command: RoomCommand, ref?: string): void {
     if (this.sockets.get(id) !== socket) return; // a replaced socket's late message
     try {
+      if (command.type === 'startRecording' && this.state.hasHostPowers(id)) this.recordingGate();
       this.apply(this.state.command(id, command, this.now()), id);
     } catch (error) {
       if (!(error instanceof RoomError)) throw error;
@@ -116,6 +121,16 @@ export class LiveRoom {
 
   end(reason: EndReason): void {
     this.apply(this.state.end(reason));
+  }
+
+  /** A room created "recorded": recording runs from the first second (nobody is here yet to tell). */
+  recordFromStart(): void {
+    this.state.recording = true;
+  }
+
+  /** The recorder could not go on (storage quota, a failure): everyone sees REC go off. */
+  stopRecording(reason: 'quota' | 'failed'): void {
+    this.apply(this.state.stopRecording(reason));
   }
 
   /** Removed by a moderator from outside the room (an admin page): like a host's removal. */
@@ -156,8 +171,17 @@ export class LiveRoom {
     const manager = this.state.isManager(id);
     return {
       type: 'snapshot',
-      room: { id: this.room.id, title: this.room.title, topics: this.room.topics, speakPolicy: this.room.speak_policy, hostUserId: this.room.host_id },
-      you: me && { id: me.id, role: me.role, muted: me.muted, handRaised: me.handRaisedAt !== null, pendingInvite: me.pendingInvite, anonymous: me.userId === null, moderator: !!me.moderator },
+      room: { id: this.room.id, title: this.room.title, topics: this.room.topics, speakPolicy: this.room.speak_policy, hostUserId: this.room.host_id, recording: this.state.recording },
+      you: me && {
+        id: me.id,
+        role: me.role,
+        muted: me.muted,
+        handRaised: me.handRaisedAt !== null,
+        pendingInvite: me.pendingInvite,
+        anonymous: me.userId === null,
+        moderator: !!me.moderator,
+        recordingConsent: me.recordingConsent,
+      },
       stage: this.state.stage().map((p) => this.state.view(p)),
       listenerCount: this.state.listenerCount(),
       actingHostId: this.state.actingHostId,

@@ -39,6 +39,8 @@ export interface You {
   anonymous: boolean;
   /** An instance admin: may remove anyone and end the room. */
   moderator: boolean;
+  /** They accepted that the room is recorded (their microphone may go out while it is). */
+  recordingConsent: boolean;
 }
 
 export interface Hand {
@@ -50,7 +52,7 @@ export interface Hand {
 
 export interface RoomSnapshot {
   type: 'snapshot';
-  room: { id: string; title: string; topics: string[]; speakPolicy: SpeakPolicy; hostUserId: number };
+  room: { id: string; title: string; topics: string[]; speakPolicy: SpeakPolicy; hostUserId: number; recording: boolean };
   you: You | undefined;
   stage: PublicParticipant[];
   listenerCount: number;

@@ -38,6 +38,8 @@ export class RoomState {
   actingHostId: string | null = null;
   /** Since when neither host nor co-host is connected (null while one is). */
   hostlessSince: number | null = null;
+  /** The stage is being recorded (the host decides; people on stage consent one by one). */
+  recording = false;
 
   constructor(readonly config: RoomStateConfig) {}
 
@@ -117,6 +119,7 @@ export class RoomState {
       disconnectedAt: null,
       handRaisedAt: null,
       pendingInvite: null,
+      recordingConsent: isHost, // the host decides whether the room is recorded
     };
     this.participants.set(person.id, participant);
     this.byRole[participant.role].add(participant);
@@ -272,10 +275,47 @@ export class RoomState {
       case 'react':
         if (actor.userId === null) throw new RoomError('signInRequired', 'Sign in to react');
         return [{ type: 'reacted', id: actor.id, emoji: cmd.emoji }];
+      case 'startRecording':
+        if (!this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can record the room');
+        return this.setRecording(true, actor);
+      case 'stopRecording':
+        if (!this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can stop the recording');
+        return this.setRecording(false, actor);
+      case 'consentToRecording':
+        if (!this.recording) throw new RoomError('invalidState', 'This room is not being recorded');
+        if (actor.role === 'listener' && !actor.pendingInvite) throw new RoomError('invalidState', 'Listeners are never recorded');
+        if (actor.recordingConsent) return [];
+        actor.recordingConsent = true;
+        return [{ type: 'recordingConsented', id: actor.id }];
     }
   }
 
+  /** Recording stops on the server's own decision (storage quota, a failing recorder). */
+  stopRecording(reason: 'quota' | 'failed'): RoomEvent[] {
+    if (!this.recording || this.status === 'ended') return [];
+    this.recording = false;
+    return [{ type: 'recordingChanged', recording: false, by: null, reason }];
+  }
+
+  /** May this person's microphone go out? While recording, only after they consented. */
+  maySend(id: string): boolean {
+    const p = this.participants.get(id);
+    return !!p && stageRoles.includes(p.role) && (!this.recording || p.recordingConsent);
+  }
+
   // ---- rules -----------------------------------------------------------------------------------
+
+  private setRecording(on: boolean, actor: Participant): RoomEvent[] {
+    if (this.recording === on) throw new RoomError('invalidState', on ? 'The room is already being recorded' : 'The room is not being recorded');
+    this.recording = on;
+    const events: RoomEvent[] = [{ type: 'recordingChanged', recording: on, by: actor.id }];
+    // Starting the recording is the host's own consent.
+    if (on && !actor.recordingConsent) {
+      actor.recordingConsent = true;
+      events.push({ type: 'recordingConsented', id: actor.id });
+    }
+    return events;
+  }
 
   private raiseHand(actor: Participant, now: number): RoomEvent[] {
     if (actor.userId === null) throw new RoomError('signInRequired', 'Sign in to ask to speak');

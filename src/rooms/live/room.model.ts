@@ -27,6 +27,8 @@ export interface Participant extends Person {
   disconnectedAt: number | null;
   handRaisedAt: number | null;
   pendingInvite: InviteKind | null;
+  /** They accepted that this room is recorded: only then is their microphone recorded (or, while recording, sent at all). */
+  recordingConsent: boolean;
 }
 
 /** What everyone may see about a participant. */
@@ -72,7 +74,10 @@ export type RoomCommand =
   | { type: 'leaveStage' }
   | { type: 'remove'; target: string }
   | { type: 'end' }
-  | { type: 'react'; emoji: ReactionEmoji };
+  | { type: 'react'; emoji: ReactionEmoji }
+  | { type: 'startRecording' }
+  | { type: 'stopRecording' }
+  | { type: 'consentToRecording' };
 
 export type EndReason = 'host' | 'noHost' | 'shutdown' | 'moderator' | 'hostSuspended';
 
@@ -89,7 +94,10 @@ export type RoomEvent =
   | { type: 'connectionChanged'; id: string; connected: boolean }
   | { type: 'participantRemoved'; id: string }
   | { type: 'roomEnded'; reason: EndReason }
-  | { type: 'reacted'; id: string; emoji: ReactionEmoji };
+  | { type: 'reacted'; id: string; emoji: ReactionEmoji }
+  /** Recording started or stopped (`by`: who did it; null when the server stopped it, e.g. a quota). */
+  | { type: 'recordingChanged'; recording: boolean; by: string | null; reason?: 'quota' | 'failed' }
+  | { type: 'recordingConsented'; id: string };
 
 export type RoomErrorCode =
   | 'forbidden'
