@@ -21,6 +21,7 @@ import type { MediaRooms } from './media/media-rooms';
 import type { AnonymousListeners } from './rooms/anonymous-listener';
 import type { JobQueue } from './jobs/job-queue';
 import type { RoomRecorders } from './recording/room-recorders';
+import type { ReplaysService } from './recording/replay/replays.service';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -45,4 +46,5 @@ export interface AppDeps {
   media: MediaRooms;
   jobs: JobQueue;
   recorders: RoomRecorders;
+  replays: ReplaysService;
 }

@@ -12,6 +12,7 @@ import { profileRoutes } from './profiles/profiles.routes';
 import { settingsRoutes } from './profiles/settings.routes';
 import { roomSocketRoutes } from './realtime/room-socket.routes';
 import { roomRoutes } from './rooms/rooms.routes';
+import { replayRoutes } from './recording/replay/replays.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
 import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(deps))
     .use(adminRoomsRoutes(deps))
     .use(roomRoutes(deps))
+    .use(replayRoutes(deps))
     .use(roomSocketRoutes(deps));
 }
 

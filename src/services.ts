@@ -25,6 +25,7 @@ import { enforceAccountChanges } from './rooms/live/account-enforcement';
 import { instanceSecret } from './settings/instance-secrets';
 import { JobQueue } from './jobs/job-queue';
 import { RoomRecorders } from './recording/room-recorders';
+import { ReplaysService } from './recording/replay/replays.service';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -58,6 +59,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     media,
     jobs,
     recorders,
+    replays: new ReplaysService({ db, log: base.log, social, jobs, limiter, dirOf: (id) => recorders.dirOf(id) }),
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, accountEvents),
     avatars: new AvatarStore(config.dataDir),

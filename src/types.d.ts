@@ -15,6 +15,10 @@ declare module '*/static/build/room.js' {
   const path: string;
   export default path;
 }
+declare module '*/static/build/replay-player.js' {
+  const path: string;
+  export default path;
+}
 declare module '*.wasm' {
   const path: string;
   export default path;

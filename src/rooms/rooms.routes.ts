@@ -16,6 +16,7 @@ import { randomToken } from '../shared/random';
 import { errorCodes } from './live/protocol';
 import { reactionEmojis, RoomError } from './live/room.model';
 import { requireAdmin } from '../web/guards';
+import { renderReplay } from '../recording/replay/replay-page';
 
 const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
   removed: 'room.refused.removed',
@@ -46,7 +47,7 @@ function identifyBrowser(deps: Pick<AppDeps, 'anonymous' | 'limiter'>, ctx: Requ
   return browser;
 }
 
-export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'rooms' | 'users'>) {
+export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'users'>) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
     const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
@@ -103,6 +104,9 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosti
         }
         const summary = live ? { stage: live.state.stage().map((p) => live.state.view(p)), listenerCount: live.state.listenerCount() } : null;
         if (ctx.wantsJson) return json(ctx, { id: room.id, title: room.title, status: live ? 'live' : 'ended', ...summary, refusal });
+        // After the end, the room page becomes its replay (when there is one this viewer may hear).
+        const replay = live ? null : await deps.replays.access(room.id, ctx.viewer);
+        if (replay) return renderReplay(deps, ctx, { room, host, access: replay });
         return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes }));
       },
       linkParams,

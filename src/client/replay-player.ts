@@ -1,0 +1,160 @@
+// The replay page's player (static/build/replay-player.js): a waveform from peaks.json that seeks on
+// click, play/pause, speed, chapters that jump, a share link at the current time, and one play
+// count per page view. Without it the page's <audio controls> still plays.
+
+interface PlayerStrings {
+  'replay.play': string;
+  'replay.pause': string;
+  'replay.copyLink': string;
+  'replay.copied': string;
+}
+
+const clock = (seconds: number) => {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+};
+
+const shareTime = (seconds: number) => {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (!h && !m) return `${s}s`;
+  return `${h ? `${h}h` : ''}${h ? String(m).padStart(2, '0') : m}m${s ? `${String(s).padStart(2, '0')}s` : ''}`;
+};
+
+function csrfHeader(): Record<string, string> {
+  try {
+    return JSON.parse(document.body.getAttribute('hx-headers') ?? '{}');
+  } catch {
+    return {};
+  }
+}
+
+function drawWaveform(canvas: HTMLCanvasElement, peaks: number[], progress: number) {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const width = (canvas.width = canvas.clientWidth * devicePixelRatio || canvas.width);
+  const height = (canvas.height = canvas.clientHeight * devicePixelRatio || canvas.height);
+  ctx.clearRect(0, 0, width, height);
+  const bars = Math.min(peaks.length, Math.floor(width / (2 * devicePixelRatio))) || 1;
+  const barWidth = width / bars;
+  const styles = getComputedStyle(canvas);
+  for (let i = 0; i < bars; i++) {
+    const from = Math.floor((i * peaks.length) / bars);
+    const to = Math.max(from + 1, Math.floor(((i + 1) * peaks.length) / bars));
+    let peak = 0;
+    for (let j = from; j < to; j++) peak = Math.max(peak, peaks[j] ?? 0);
+    const h = Math.max(devicePixelRatio, peak * height);
+    ctx.fillStyle = i / bars < progress ? styles.getPropertyValue('--wave-played') || '#6d4aff' : styles.getPropertyValue('--wave') || '#b9b3cc';
+    ctx.fillRect(i * barWidth, (height - h) / 2, Math.max(1, barWidth - devicePixelRatio), h);
+  }
+}
+
+export function startReplayPlayer(root: HTMLElement) {
+  if (root.dataset.playerReady) return;
+  root.dataset.playerReady = 'yes';
+  const roomId = root.dataset.roomId!;
+  const strings = JSON.parse(root.dataset.strings ?? '{}') as PlayerStrings;
+  const audio = root.querySelector<HTMLAudioElement>('#replay-audio')!;
+  const controls = root.querySelector<HTMLElement>('#replay-controls')!;
+  const toggle = root.querySelector<HTMLButtonElement>('#replay-toggle')!;
+  const time = root.querySelector<HTMLElement>('#replay-time')!;
+  const wave = root.querySelector<HTMLElement>('#replay-waveform')!;
+  const canvas = wave.querySelector('canvas')!;
+  const shareButton = root.querySelector<HTMLButtonElement>('#replay-share')!;
+  const shareUrl = root.querySelector<HTMLInputElement>('#replay-share-url')!;
+  const durationMs = Number(root.dataset.durationMs ?? 0);
+  let peaks: number[] = [];
+  let counted = false;
+
+  const duration = () => (Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : durationMs / 1000);
+  const render = () => {
+    toggle.textContent = audio.paused ? strings['replay.play'] : strings['replay.pause'];
+    time.textContent = `${clock(audio.currentTime)} / ${clock(duration())}`;
+    canvas.setAttribute('aria-valuenow', String(Math.floor(audio.currentTime)));
+    if (peaks.length) drawWaveform(canvas, peaks, audio.currentTime / duration());
+  };
+  const seek = (seconds: number) => {
+    audio.currentTime = Math.max(0, Math.min(seconds, duration()));
+    render();
+  };
+
+  controls.hidden = false;
+  const start = Number(root.dataset.startMs ?? 0) / 1000;
+  if (start > 0) {
+    if (audio.readyState >= 1) seek(start);
+    else audio.addEventListener('loadedmetadata', () => audio.currentTime < start - 0.5 && seek(start), { once: true });
+  }
+
+  toggle.addEventListener('click', () => (audio.paused ? void audio.play() : audio.pause()));
+  for (const button of root.querySelectorAll<HTMLButtonElement>('.replay-speed')) {
+    button.addEventListener('click', () => {
+      audio.playbackRate = Number(button.dataset.rate);
+      for (const other of root.querySelectorAll('.replay-speed')) other.setAttribute('aria-pressed', String(other === button));
+    });
+  }
+  for (const link of root.querySelectorAll<HTMLAnchorElement>('a.chapter')) {
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      seek(Number(link.dataset.startMs) / 1000);
+      void audio.play();
+    });
+  }
+  canvas.addEventListener('click', (event) => {
+    const box = canvas.getBoundingClientRect();
+    seek(((event.clientX - box.left) / box.width) * duration());
+  });
+  canvas.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowRight') seek(audio.currentTime + 10);
+    else if (event.key === 'ArrowLeft') seek(audio.currentTime - 10);
+    else return;
+    event.preventDefault();
+  });
+  shareButton.addEventListener('click', async () => {
+    const url = `${location.origin}/r/${roomId}?t=${shareTime(audio.currentTime)}`;
+    shareUrl.value = url;
+    shareUrl.hidden = false;
+    shareUrl.select();
+    try {
+      await navigator.clipboard.writeText(url);
+      shareButton.textContent = strings['replay.copied'];
+      setTimeout(() => (shareButton.textContent = strings['replay.copyLink']), 2000);
+    } catch {
+      // No clipboard (permissions, http): the selected field is there to copy by hand.
+    }
+  });
+  for (const event of ['play', 'pause', 'timeupdate', 'durationchange', 'ratechange']) audio.addEventListener(event, render);
+  audio.addEventListener('play', () => {
+    if (counted) return;
+    counted = true;
+    void fetch(`/r/${roomId}/replay/played`, { method: 'POST', headers: { accept: 'application/json', ...csrfHeader() } })
+      .then((res) => (res.ok ? res.json() : null))
+      .then((answer: { plays: number } | null) => {
+        const plays = root.querySelector('#replay-plays');
+        if (answer && plays) plays.textContent = plays.textContent!.replace(/\d[\d\s,.]*/, String(answer.plays));
+      })
+      .catch(() => undefined);
+  });
+  addEventListener('resize', render);
+  void fetch(`/r/${roomId}/replay/peaks.json`)
+    .then((res) => (res.ok ? res.json() : null))
+    .then((data: { peaks?: number[] } | null) => {
+      if (!data?.peaks?.length) return;
+      peaks = data.peaks;
+      wave.hidden = false;
+      render();
+    })
+    .catch(() => undefined);
+  render();
+}
+
+function startAll() {
+  const root = document.getElementById('replay');
+  if (root) startReplayPlayer(root);
+}
+startAll();
+document.addEventListener('htmx:load', startAll);
