@@ -160,17 +160,25 @@ export class RoomAudio {
 
   /**
    * The network stalled or changed (Wi-Fi to mobile): ask the server for new ICE credentials and
-   * restart ICE on the same transport, as mediasoup-demo does. If the server already closed it, its
-   * `mediaReset` makes the room rebuild the audio.
+   * restart ICE on the same transport, as mediasoup-demo does; again until it connects, because in
+   * a long outage the request times out, a restart made offline fails, and once ICE has failed
+   * nothing else brings it back. If the server already closed the transport, its `mediaReset`
+   * makes the room rebuild the audio (and reset() closes this one, which ends the loop).
    */
   private async restartIce(transport: types.Transport) {
     if (transport.closed || this.restarting.has(transport.id)) return;
     this.restarting.add(transport.id);
     try {
-      const { iceParameters } = await this.request({ type: 'restartIce', transportId: transport.id });
-      if (!transport.closed) await transport.restartIce({ iceParameters });
-    } catch {
-      /* the transport is gone: the server's mediaReset rebuilds the audio */
+      while (!transport.closed && transport.connectionState !== 'connected') {
+        const attemptEnds = Date.now() + iceRestartRetryMs;
+        try {
+          const { iceParameters } = await this.request({ type: 'restartIce', transportId: transport.id });
+          if (!transport.closed) await transport.restartIce({ iceParameters });
+        } catch {
+          /* timed out (still offline): try again */
+        }
+        await connectedOrTimeout(transport, attemptEnds - Date.now()); // a timed-out request already waited
+      }
     } finally {
       this.restarting.delete(transport.id);
     }
@@ -193,4 +201,20 @@ export class RoomAudio {
     }
     return transport;
   }
+}
+
+/** How long an ICE restart attempt gets to connect before the next one. */
+const iceRestartRetryMs = 5000;
+
+function connectedOrTimeout(transport: types.Transport, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      transport.off('connectionstatechange', onState);
+      resolve();
+    };
+    const onState = (state: string) => state === 'connected' && done();
+    const timer = setTimeout(done, ms);
+    transport.on('connectionstatechange', onState);
+  });
 }
