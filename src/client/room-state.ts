@@ -16,6 +16,8 @@ export interface RoomState {
   listenerCount: number;
   actingHostId: string | null;
   speakPolicy: SpeakPolicy;
+  /** The stage is being recorded (REC shows; people on stage must consent before their microphone goes out). */
+  recording: boolean;
   /** Who is audible right now (cleared by silence). */
   speaking: readonly string[];
   dominantSpeaker: string | null;
@@ -23,7 +25,7 @@ export interface RoomState {
 }
 
 export function initialRoomState(roomId: string, title: string, listenerCount: number): RoomState {
-  return { roomId, title, me: null, stage: [], hands: [], listenerCount, actingHostId: null, speakPolicy: 'anyone', speaking: [], dominantSpeaker: null, final: null };
+  return { roomId, title, me: null, stage: [], hands: [], listenerCount, actingHostId: null, speakPolicy: 'anyone', recording: false, speaking: [], dominantSpeaker: null, final: null };
 }
 
 const finalReasonByCloseCode: Record<number, FinalReason> = {
@@ -43,7 +45,7 @@ export function socketClosed(s: RoomState, code: number | undefined): RoomState 
 /** Nothing live is left to show once the room is over for this page: no stage, no hands, no speakers. */
 function finish(s: RoomState, reason: FinalReason): RoomState {
   if (s.final) return s;
-  return { ...s, final: reason, stage: [], hands: [], speaking: [], dominantSpeaker: null, listenerCount: 0 };
+  return { ...s, final: reason, stage: [], hands: [], speaking: [], dominantSpeaker: null, listenerCount: 0, recording: false };
 }
 
 const updateMe = (s: RoomState, id: string, change: Partial<You>): RoomState => (s.me && s.me.id === id ? { ...s, me: { ...s.me, ...change } } : s);
@@ -62,6 +64,7 @@ export function reduceRoom(s: RoomState, m: ServerMessage): RoomState {
         ...s,
         title: m.room.title,
         speakPolicy: m.room.speakPolicy,
+        recording: m.room.recording,
         me: m.you ?? null,
         stage: m.stage,
         listenerCount: m.listenerCount,
@@ -101,6 +104,10 @@ export function reduceRoom(s: RoomState, m: ServerMessage): RoomState {
       return { ...s, speaking: m.ids };
     case 'dominantSpeaker':
       return m.id === s.dominantSpeaker ? s : { ...s, dominantSpeaker: m.id };
+    case 'recordingChanged':
+      return m.recording === s.recording ? s : { ...s, recording: m.recording };
+    case 'recordingConsented':
+      return s.me?.id === m.id && !s.me.recordingConsent ? updateMe(s, m.id, { recordingConsent: true }) : s;
     case 'removed':
       return finish(s, 'removed');
     case 'roomEnded':

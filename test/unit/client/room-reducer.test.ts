@@ -16,13 +16,13 @@ const person = (id: string, role: PublicParticipant['role'], extra: Partial<Publ
   anonymous: false,
   ...extra,
 });
-const me: You = { id: 'u:2', role: 'listener', muted: true, handRaised: false, pendingInvite: null, anonymous: false, moderator: false };
+const me: You = { id: 'u:2', role: 'listener', muted: true, handRaised: false, pendingInvite: null, anonymous: false, moderator: false, recordingConsent: false };
 const host = person('u:1', 'host', { muted: false });
 
 function joined(extra: Partial<RoomState> = {}): RoomState {
   const s = reduceRoom(initialRoomState('r1', '', 0), {
     type: 'snapshot',
-    room: { id: 'r1', title: 'Jazz', topics: [], speakPolicy: 'anyone', hostUserId: 1 },
+    room: { id: 'r1', title: 'Jazz', topics: [], speakPolicy: 'anyone', hostUserId: 1, recording: false },
     you: me,
     stage: [host],
     listenerCount: 3,
@@ -41,14 +41,15 @@ describe('room reducer', () => {
   test('snapshot: the room as it is, me included; hands only for managers', () => {
     const s = reduce(initialRoomState('r1', 'old', 0), {
       type: 'snapshot',
-      room: { id: 'r1', title: 'Jazz', topics: ['music'], speakPolicy: 'invited', hostUserId: 1 },
+      room: { id: 'r1', title: 'Jazz', topics: ['music'], speakPolicy: 'invited', hostUserId: 1, recording: true },
       you: me,
       stage: [host],
       listenerCount: 3,
       actingHostId: 'u:1',
       hands: [{ id: 'u:5', name: 'five', handle: 'five', raisedAt: 10 }],
     });
-    expect(s).toMatchObject({ title: 'Jazz', speakPolicy: 'invited', me, stage: [host], listenerCount: 3, actingHostId: 'u:1', final: null });
+    expect(s).toMatchObject({ title: 'Jazz', speakPolicy: 'invited', recording: true, me, stage: [host], listenerCount: 3, actingHostId: 'u:1', final: null });
+    expect(joined().recording).toBe(false);
     expect(s.hands).toEqual([{ id: 'u:5', name: 'five', handle: 'five', raisedAt: 10 }]);
     expect(joined().hands).toEqual([]);
   });
@@ -139,14 +140,36 @@ describe('room reducer', () => {
     expect(reduce(next, { type: 'speaking', ids: [] }).speaking).toEqual([]);
   });
 
+  test('recordingChanged: REC on and off for everyone; a repeat keeps the state', () => {
+    const s = joined();
+    const on = reduce(s, { type: 'recordingChanged', recording: true, by: 'u:1' });
+    expect(on.recording).toBe(true);
+    expect(on.me).toBe(s.me); // my consent is asked, not assumed
+    expect(on.stage).toBe(s.stage);
+    expect(reduce(on, { type: 'recordingChanged', recording: true, by: 'u:1' })).toBe(on);
+    const stopped = reduce(on, { type: 'recordingChanged', recording: false, by: null, reason: 'quota' });
+    expect(stopped.recording).toBe(false);
+    expect(reduce(on, { type: 'recordingChanged', recording: false, by: 'u:1' }).recording).toBe(false);
+  });
+
+  test('recordingConsented: my own consent; someone else\'s or a repeat changes nothing', () => {
+    const s = joined({ recording: true, me: { ...me, role: 'speaker' } });
+    const consented = reduce(s, { type: 'recordingConsented', id: 'u:2' });
+    expect(consented.me).toEqual({ ...me, role: 'speaker', recordingConsent: true });
+    expect(reduce(consented, { type: 'recordingConsented', id: 'u:2' })).toBe(consented);
+    expect(reduce(s, { type: 'recordingConsented', id: 'u:1' })).toBe(s);
+    // Consent outlives a stop: a restarted recording does not ask again (the server keeps it too).
+    expect(reduce(consented, { type: 'recordingChanged', recording: false, by: 'u:1' }).me!.recordingConsent).toBe(true);
+  });
+
   test('roomEnded and removed: final, with no stale stage, hands, speakers or count left', () => {
-    const s = joined({ hands: [{ id: 'u:4', name: 'four', handle: null, raisedAt: 1 }], speaking: ['u:1'], dominantSpeaker: 'u:1' });
+    const s = joined({ hands: [{ id: 'u:4', name: 'four', handle: null, raisedAt: 1 }], speaking: ['u:1'], dominantSpeaker: 'u:1', recording: true });
     for (const [message, reason] of [
       [{ type: 'roomEnded', reason: 'host' }, 'ended'],
       [{ type: 'removed' }, 'removed'],
     ] as const) {
       const done = reduce(s, message);
-      expect(done).toMatchObject({ final: reason, stage: [], hands: [], speaking: [], dominantSpeaker: null, listenerCount: 0 });
+      expect(done).toMatchObject({ final: reason, stage: [], hands: [], speaking: [], dominantSpeaker: null, listenerCount: 0, recording: false });
       // Late messages change nothing once the room is over for this page.
       expect(reduce(done, { type: 'participantJoined', participant: person('u:8', 'speaker') })).toBe(done);
       expect(reduce(done, { type: 'listenerCount', count: 1 })).toBe(done);
@@ -186,6 +209,7 @@ describe('room reducer', () => {
       handRaised: true, handLowered: true, handQueue: true, invited: true, inviteDeclined: true, actingHostChanged: true,
       connectionChanged: true, listenerCount: true, reactions: true, speaking: true, dominantSpeaker: true, newConsumer: true,
       consumerClosed: true, mediaReset: true, mediaReply: true, removed: true, roomEnded: true, error: true, pong: true, reported: true,
+      recordingChanged: true, recordingConsented: true,
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort() as ServerMessageType[]);
   });
