@@ -21,6 +21,7 @@ import type { MediaRooms } from './media/media-rooms';
 import type { AnonymousListeners } from './rooms/anonymous-listener';
 import type { JobQueue } from './jobs/job-queue';
 import type { RoomRecorders } from './recording/room-recorders';
+import type { ClipsService } from './recording/clips/clips.service';
 import type { ReplaysService } from './recording/replay/replays.service';
 
 export interface AppDeps {
@@ -46,5 +47,6 @@ export interface AppDeps {
   media: MediaRooms;
   jobs: JobQueue;
   recorders: RoomRecorders;
+  clips: ClipsService;
   replays: ReplaysService;
 }

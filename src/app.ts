@@ -12,6 +12,8 @@ import { profileRoutes } from './profiles/profiles.routes';
 import { settingsRoutes } from './profiles/settings.routes';
 import { roomSocketRoutes } from './realtime/room-socket.routes';
 import { roomRoutes } from './rooms/rooms.routes';
+import { clipsRoutes } from './recording/clips/clips.routes';
+import { feedRoutes } from './recording/feed/feed.routes';
 import { replayRoutes } from './recording/replay/replays.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps) {
     .use(adminRoutes(deps))
     .use(adminRoomsRoutes(deps))
     .use(roomRoutes(deps))
+    .use(clipsRoutes(deps))
+    .use(feedRoutes(deps))
     .use(replayRoutes(deps))
     .use(roomSocketRoutes(deps));
 }

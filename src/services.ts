@@ -25,6 +25,7 @@ import { enforceAccountChanges } from './rooms/live/account-enforcement';
 import { instanceSecret } from './settings/instance-secrets';
 import { JobQueue } from './jobs/job-queue';
 import { RoomRecorders } from './recording/room-recorders';
+import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
@@ -59,6 +60,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     media,
     jobs,
     recorders,
+    clips: new ClipsService({ db, log: base.log, live, recorders, settings, social, limiter, dataDir: config.dataDir, ffmpeg: config.ffmpegPath }),
     replays: new ReplaysService({ db, log: base.log, social, jobs, limiter, dirOf: (id) => recorders.dirOf(id) }),
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, accountEvents),

@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../src/shared/html';
 import type { User } from '../src/db/schema';
 import type { Relationship } from '../src/social/social.service';
 import { actionButton, avatar } from './components';
+import { listingsSlot } from './clip.page';
 import { layout, type PageContext } from './layout';
 
 export interface ProfileView {
@@ -49,7 +50,8 @@ export function profilePage(ctx: PageContext, view: ProfileView) {
           : actionButton(ctx, `/@${user.handle}/block`, t('profile.block'), { danger: true })
         : ''}
     </div>
-  </section>`;
+  </section>
+  ${listingsSlot(ctx, 'profile-replays', `/@${user.handle}/replays`)}`;
   return layout(ctx, { title: `${user.display_name} (@${user.handle})`, body });
 }
 
