@@ -21,7 +21,7 @@ RUN npm run build \
 FROM debian:12-slim
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libabsl20220623 libuv1 libssl3 libusrsctp2 libstdc++6 ca-certificates \
+ && apt-get install -y --no-install-recommends libabsl20220623 libuv1 libssl3 libusrsctp2 libstdc++6 ffmpeg ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /data --shell /usr/sbin/nologin salon \
  && mkdir -p /data && chown salon:salon /data

@@ -56,6 +56,11 @@ export function markdownReport(r: BenchResults): string {
   const weriftRow = (x: (typeof r.werift)[number]) => [x.listeners, x.joinPerSecond, x.joined, x.hearing, x.stuck, x.errors, x.joinP50, x.joinP95, x.joinP99, `${x.joinServerCpu} / ${x.joinGeneratorCpu}`, x.lossMedianPercent, x.worstListenerPackets, x.expectedPackets, x.delayP50, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.generatorCpu, x.messagesPerSecond, `${x.rssPerListenerKb} (${x.serverKbPerListener} + ${x.workersKbPerListener})`];
   if (r.werift.length) out.push('## WebRTC listeners (werift), ramp', '', table(weriftHead, r.werift.map(weriftRow)), '');
   if (r.storm.length) out.push('## Join storm (werift)', '', table(weriftHead, r.storm.map(weriftRow)), '');
+  if (r.recording.length) {
+    const head = ['recorded', 'listeners', 'loss mean %', 'loss max %', 'delay p99 ms', 'worker CPU %', 'server CPU %', 'server RSS MB', 'recorders', 'recorders CPU % (all)', 'recorders RSS MB (all)'];
+    const rows = r.recording.map((x) => [x.recorded ? 'yes' : 'no', x.listeners, x.lossMeanPercent, x.lossMaxPercent, x.delayP99, x.workerCpu.join('/'), x.serverCpu, x.serverRssMb, x.recorders, x.recorderCpu, x.recorderRssMb]);
+    out.push('## Recording a 3-speaker room (same listeners, unrecorded then recorded)', '', table(head, rows), '');
+  }
   if (r.signalling) out.push('## Signalling', '', signallingTable(r.signalling), '');
   return out.join('\n');
 }

@@ -1,6 +1,6 @@
 // The benchmark harness (`bun run bench`): drives a real Salon, started here with a temp data dir,
 // through its real signalling, and the bare mediasoup baseline with the same worker binary.
-//   bun run bench [--quick] [--only plain,scaling,werift,storm,signalling] [--speakers 1,3,10] [--window 10] [--out bench-results]
+//   bun run bench [--quick] [--only plain,scaling,werift,storm,signalling,recording] [--speakers 1,3,10] [--window 10] [--out bench-results]
 // Writes <out>/bench-<time>.json and .md. See README "Benchmarks" for what the numbers mean.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { bareTarget, rampPlain, salonTarget, type PlainStep } from './plain-ramp
 import { markdownReport } from './report';
 import { runSignallingBench } from './signalling';
 import { rampWerift, type WeriftStep } from './werift-ramp';
+import { processCpuMs, rssKb, round } from './metrics';
 
 const argument = (name: string) => {
   const i = Bun.argv.indexOf(`--${name}`);
@@ -42,6 +43,16 @@ export interface BenchResults {
   werift: WeriftStep[];
   storm: WeriftStep[];
   signalling: Awaited<ReturnType<typeof runSignallingBench>> | null;
+  recording: RecordingStep[];
+}
+
+/** A plain-listener step in a room recorded or not, with what its recorders (ffmpeg) cost. */
+export interface RecordingStep extends PlainStep {
+  recorded: boolean;
+  recorders: number;
+  /** CPU of all recorder processes together, % of one core, over the whole step. */
+  recorderCpu: number;
+  recorderRssMb: number;
 }
 
 const results: BenchResults = {
@@ -52,10 +63,11 @@ const results: BenchResults = {
   werift: [],
   storm: [],
   signalling: null,
+  recording: [],
 };
 
 /** A fresh Salon with S speakers on stage in one room, sending. */
-async function salonWithSpeakers(workers: number, speakers: number, routerListenerLimit?: number) {
+async function salonWithSpeakers(workers: number, speakers: number, routerListenerLimit?: number, recorded = false) {
   const salon = await startTestSalon({
     workers: String(workers),
     // Each cheap (PlainTransport) listener takes a port from this range.
@@ -64,7 +76,7 @@ async function salonWithSpeakers(workers: number, speakers: number, routerListen
     ...(routerListenerLimit ? { routerListenerLimit: String(routerListenerLimit) } : {}),
   });
   const speakerChild = await startChild('speakers.ts');
-  const { roomId } = await speakerChild.call('open', { baseUrl: salon.url, count: speakers });
+  const { roomId } = await speakerChild.call('open', { baseUrl: salon.url, count: speakers, recorded });
   await speakerChild.call('start');
   return {
     salon,
@@ -98,6 +110,29 @@ async function plainScenario(sink: Child, workers: number, speakers: number, ste
   }
 }
 
+/** The same 3-speaker room, unrecorded then recorded, with the same listeners: recording's cost side by side. */
+async function recordingScenario(steps: number[]) {
+  for (const recorded of [false, true]) {
+    console.log(`plain listeners, 3 speakers, ${recorded ? 'recorded' : 'not recorded'}`);
+    const run = await salonWithSpeakers(2, 3, undefined, recorded);
+    try {
+      const recorder = run.salon.deps.recorders.get(run.roomId);
+      await Bun.sleep(1000); // the recorders start on the first packets
+      const pids = recorder?.recorderPids() ?? [];
+      if (recorded && pids.length !== 3) throw new Error(`expected 3 recorder processes, found ${pids.length}`);
+      const cpuBefore = pids.reduce((ms, pid) => ms + processCpuMs(pid), 0);
+      const started = performance.now();
+      const rows = await rampPlain(salonTarget(run.salon as TestSalon, run.roomId, 3), sink, [sink.pid, run.speakerPid], steps, windowSeconds);
+      const recorderCpu = round(((pids.reduce((ms, pid) => ms + processCpuMs(pid), 0) - cpuBefore) / (performance.now() - started)) * 100);
+      const recorderRssMb = round(pids.reduce((kb, pid) => kb + rssKb(pid), 0) / 1024);
+      results.recording.push(...rows.map((row) => ({ ...row, recorded, recorders: pids.length, recorderCpu, recorderRssMb })));
+      console.log(`  recorders: ${pids.length}, CPU ${recorderCpu}% of a core in all, RSS ${recorderRssMb} MB in all`);
+    } finally {
+      await run.close();
+    }
+  }
+}
+
 async function weriftScenario(steps: number[], perSecond: number, into: WeriftStep[]) {
   console.log(`werift listeners: ${steps.at(-1)} at ${perSecond}/s`);
   const run = await salonWithSpeakers(2, 1);
@@ -117,6 +152,7 @@ try {
   if (wanted('scaling') && !quick) await plainScenario(sink, 1, 1, [250, 500, 750, 1000, 1250, 1500, 1750, 2000], results.scaling, false);
   if (wanted('werift')) await weriftScenario(quick ? [5] : [100, 200, 300], quick ? 10 : 20, results.werift);
   if (wanted('storm')) await weriftScenario(quick ? [20] : [1000], quick ? 10 : 50, results.storm);
+  if (wanted('recording')) await recordingScenario(quick ? [40] : [1000]);
   if (wanted('signalling')) {
     console.log('signalling');
     results.signalling = await runSignallingBench({ sockets: quick ? 200 : 5000, reactions: quick ? 100 : 1000, log: (line) => console.log(`  ${line}`) });

@@ -11,9 +11,9 @@ let speakers: WeriftSpeaker[] = [];
 let stopSending: (() => void) | null = null;
 let sent = 0;
 
-async function open({ baseUrl, count }: { baseUrl: string; count: number }) {
+async function open({ baseUrl, count, recorded = false }: { baseUrl: string; count: number; recorded?: boolean }) {
   const host = await signUp(baseUrl, `bench_host_${Date.now() % 100000}`);
-  const created = await host.client.post('/studio/rooms', { title: 'Benchmark room' });
+  const created = await host.client.post('/studio/rooms', { title: 'Benchmark room', ...(recorded ? { recordIntent: 'on' } : {}) });
   if (created.status !== 201) throw new Error(`could not start a room: ${created.status} ${await created.text()}`);
   const roomId: string = (await created.json()).id;
   const hostSocket = await RoomClient.join(host.client, baseUrl, roomId);
@@ -24,6 +24,7 @@ async function open({ baseUrl, count }: { baseUrl: string; count: number }) {
     const from = socket.messages.length;
     hostSocket.send({ type: 'inviteToSpeak', target: socket.snapshot.you.id });
     await socket.next((m) => m.type === 'invited', 5000, from);
+    if (recorded) socket.send({ type: 'consentToRecording' }); // a recorded room: the microphone waits for consent
     socket.send({ type: 'acceptInvite' });
     await socket.next((m) => m.type === 'roleChanged' && m.id === socket.snapshot.you.id, 5000, from);
     speakers.push(await speakWithWerift(guest.client, roomId, socket));

@@ -42,9 +42,10 @@ export class JobQueue {
     this.handlers.set(kind, handler);
   }
 
-  async enqueue(kind: string, payload: unknown): Promise<number> {
-    if (!this.handlers.has(kind)) throw new Error(`No handler for job kind ${kind}`);
-    const id = await insertJob(this.db, kind, payload);
+  /** `delayMs`: not before then (e.g. until processes a crash orphaned have finished their files). */
+  async enqueue(kind: string, payload: unknown, delayMs = 0): Promise<number> {
+    if (!this.handlers.has(kind)) this.log.warn('a job was queued that nothing here runs yet', { kind });
+    const id = await insertJob(this.db, kind, payload, Date.now() + delayMs);
     this.kick();
     return id;
   }

@@ -66,6 +66,11 @@ export class RoomRecorder {
     if (live.state.recording) this.resume();
   }
 
+  /** The recorder processes running now (benchmarks measure their cost). */
+  recorderPids(): number[] {
+    return [...this.tracks.values()].flatMap((track) => (track.recorder && !track.stopped ? [track.recorder.pid] : []));
+  }
+
   /** Milliseconds recorded so far. */
   elapsed(): number {
     return this.clock.at(Date.now());
@@ -148,9 +153,19 @@ export class RoomRecorder {
     }
   }
 
+  /**
+   * ffmpeg ended without being asked. After 10 s without packets it gives up by design ("timed
+   * out"): a muted speaker. Their next segment starts when they unmute. Any other death is
+   * restarted at once (a short gap), unless it keeps happening.
+   */
   private async recorderDied(peerId: string, producer: types.Producer, track: ActiveTrack) {
-    this.deps.log.warn('a track recorder died; restarting it', { recording: this.recording.id, peer: peerId, ffmpeg: track.recorder?.lastErrors() });
     await this.stopTrack(track);
+    if (this.done || producer.closed) return;
+    if (producer.paused) {
+      producer.observer.once('resume', () => this.onProducer(peerId, producer));
+      return;
+    }
+    this.deps.log.warn('a track recorder died; restarting it', { recording: this.recording.id, peer: peerId, ffmpeg: track.recorder?.lastErrors() });
     const now = Date.now();
     this.deaths.push(now);
     while (this.deaths.length && this.deaths[0]! < now - 60_000) this.deaths.shift();
@@ -160,7 +175,7 @@ export class RoomRecorder {
       return;
     }
     await Bun.sleep(200);
-    if (!this.done && this.live.state.recording && !producer.closed && this.consented(peerId)) await this.record(peerId, producer);
+    this.onProducer(peerId, producer);
   }
 
   private stopTrack(track: ActiveTrack): Promise<void> {

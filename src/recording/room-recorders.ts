@@ -17,6 +17,7 @@ import { findInterruptedRecordings, findRecordingOfRoom, insertRecording, nowIso
 import { RoomRecorder } from './room-recorder';
 
 export const finaliseRecordingKind = 'finaliseRecording';
+const orphanedRecordersGoneMs = 15_000;
 
 export interface RoomRecordersDeps {
   db: Db;
@@ -34,7 +35,12 @@ export class RoomRecorders {
   /** Storage each host of a live room had used when it started (the quota check is synchronous). */
   private readonly usedAtStart = new Map<string, number>();
 
+  /** ffmpeg found at start-up: without it rooms cannot be recorded (said once in the log, and to hosts who try). */
+  private readonly ffmpegFound: boolean;
+
   constructor(private readonly deps: RoomRecordersDeps) {
+    this.ffmpegFound = !!Bun.which(deps.ffmpeg);
+    if (!this.ffmpegFound) deps.log.warn('ffmpeg was not found: rooms cannot be recorded until it is installed (apt install ffmpeg)', { ffmpeg: deps.ffmpeg });
     // Registered after the media plane's observer: the room's MediaRoom exists when this runs.
     deps.live.startObservers.add((room) => this.roomStarted(room));
   }
@@ -55,7 +61,8 @@ export class RoomRecorders {
     for (const recording of interrupted) {
       this.deps.log.warn('finalising a recording interrupted by a restart', { recording: recording.id, room: recording.room_id });
       await setRecordingStatus(this.deps.db, recording.id, 'processing', { stopped_at: nowIso() });
-      await this.deps.jobs.enqueue(finaliseRecordingKind, { recordingId: recording.id });
+      // Recorders the crash orphaned stop by themselves 10 s after their last packet: mix after that.
+      await this.deps.jobs.enqueue(finaliseRecordingKind, { recordingId: recording.id }, orphanedRecordersGoneMs);
     }
     return interrupted.length;
   }
@@ -64,6 +71,7 @@ export class RoomRecorders {
   checkMayRecord(room: LiveRoom): void {
     const settings = this.deps.settings.get();
     if (settings.recordingAllowed !== 'yes') throw new RoomError('forbidden', 'Recording is turned off on this server');
+    if (!this.ffmpegFound) throw new RoomError('forbidden', 'Recording needs ffmpeg, which is not installed on this server');
     if (this.bytesLeft(room) <= 0) throw new RoomError('limitReached', 'Your storage for replays is full: delete old replays to record again');
   }
 

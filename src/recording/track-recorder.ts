@@ -1,7 +1,9 @@
 // One speaker's microphone written to disk as it arrives: an ffmpeg process reads the tap's RTP
 // (described by an SDP file beside the track) and copies the Opus packets, never transcoded, into
 // a live WebM file. Live WebM is written cluster by cluster with no index to fix up at the end, so
-// a crash (ours, ffmpeg's or the media worker's) leaves a playable file that simply stops.
+// a crash (ours, ffmpeg's or the media worker's) leaves a playable file that simply stops (losing at
+// most the half-second cluster being written). If our process dies, ffmpeg gives up by itself 10 s
+// after its last packet, closing the file.
 // RTP timestamps carry through: a muted stretch is a gap in the file's timestamps, not lost time.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -48,7 +50,7 @@ export class TrackRecorder {
       [options.ffmpeg, '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp',
         // Bound to loopback: nobody on the network can slip packets into a recording.
         '-localaddr', '127.0.0.1', '-i', sdpFile,
-        '-map', '0:a', '-c:a', 'copy', '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '1000', '-y', options.file],
+        '-map', '0:a', '-c:a', 'copy', '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '500', '-y', options.file],
       { stdout: 'ignore', stderr: 'pipe' },
     );
     let stderr = '';
