@@ -51,6 +51,13 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'POST /r/:id/remove': { guard: 'admin', does: 'remove someone from a live room; they cannot come back' },
   'POST /r/:id/report': { guard: 'signed-in', does: 'report the room or someone in it to the admins' },
   'WS /r/:id/ws': { guard: 'room members', does: 'room WebSocket: presence, stage, hands, reactions, media signalling' },
+  'GET /r/:id/replay.opus': { guard: 'anyone', does: 'replay audio (Ogg Opus) with Range; who may hear it: public/unlisted anyone, private host+speakers+admins, else 404; ?download=1 when allowed' },
+  'GET /r/:id/replay.m4a': { guard: 'anyone', does: 'replay audio (AAC) with Range, same rules as the Opus file' },
+  'GET /r/:id/replay/peaks.json': { guard: 'anyone', does: 'waveform peaks of a replay (same visibility rules)' },
+  'POST /r/:id/replay/played': { guard: 'anyone', does: 'count one play of a replay (once per client per 10 minutes)' },
+  'POST /r/:id/replay': { guard: 'room host or admin', does: 'edit a replay: title, description, visibility, downloads, clip policy, trim (re-runs the mix)' },
+  'POST /r/:id/replay/delete': { guard: 'room host or admin', does: 'delete a replay: asks first, then with confirm=yes removes its files and rows' },
+  'POST /r/:id/replay/profile': { guard: 'signed-in', does: "a replay's speaker hides it from (or shows it on) their profile" },
 };
 
 /** The routes the app really serves, as `METHOD path` with the handler's source, in registration order. */

@@ -54,7 +54,7 @@ function drawWaveform(canvas: HTMLCanvasElement, peaks: number[], progress: numb
   }
 }
 
-export function startReplayPlayer(root: HTMLElement) {
+function startReplayPlayer(root: HTMLElement) {
   if (root.dataset.playerReady) return;
   root.dataset.playerReady = 'yes';
   const roomId = root.dataset.roomId!;
