@@ -39,6 +39,7 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'GET /admin': { guard: 'admin', does: 'redirects to /admin/settings' },
   'GET /admin/settings': { guard: 'admin', does: 'instance settings' },
   'POST /admin/settings': { guard: 'admin', does: 'save instance settings' },
+  'GET /admin/storage': { guard: 'admin', does: 'storage used by recordings and clips, per host, against the quota' },
   'GET /admin/users': { guard: 'admin', does: 'people, searchable and paged' },
   'POST /admin/users': { guard: 'admin', does: 'create an account' },
   'POST /admin/users/:id/:action': { guard: 'admin', does: 'grant or revoke hosting, suspend, unsuspend, promote to admin' },

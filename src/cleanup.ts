@@ -2,23 +2,34 @@
 // have ended (in memory). The server runs it on a timer; `salon cleanup` runs the database part.
 import type { SessionsService } from './accounts/sessions.service';
 import type { Logger } from './log';
+import { purgeExpiredReplays, type ReplayRetentionDeps } from './recording/retention';
 import type { RateLimiter } from './shared/rate-limiter';
+import type { ClipsService } from './recording/clips/clips.service';
 
 export interface Purged {
   sessions: number;
   rateLimitWindows: number;
+  /** Replays past the instance's retention (files and rows). */
+  replays: number;
 }
 
-export async function purgeExpired(deps: { sessions: SessionsService; limiter?: RateLimiter }): Promise<Purged> {
-  return { sessions: await deps.sessions.deleteExpired(), rateLimitWindows: deps.limiter?.prune() ?? 0 };
+export async function purgeExpired(deps: { sessions: SessionsService; limiter?: RateLimiter; retention?: ReplayRetentionDeps }): Promise<Purged> {
+  return { sessions: await deps.sessions.deleteExpired(), rateLimitWindows: deps.limiter?.prune() ?? 0, replays: deps.retention ? await purgeExpiredReplays(deps.retention) : 0 };
+}
+
+/** Clips past their retention (the instance setting): rows and files. */
+export async function purgeExpiredClips(deps: { clips?: Pick<ClipsService, 'purgeExpired'> }): Promise<number> {
+  return deps.clips ? deps.clips.purgeExpired() : 0;
 }
 
 /** Purges now and then every `intervalMs`; the returned function stops it (server shutdown). */
-export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: RateLimiter; log: Logger }, intervalMs = 3600_000): () => void {
+export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: RateLimiter; log: Logger; clips?: Pick<ClipsService, 'purgeExpired'> } & ReplayRetentionDeps, intervalMs = 3600_000): () => void {
   const run = async () => {
     try {
-      const purged = await purgeExpired(deps);
-      deps.log[purged.sessions || purged.rateLimitWindows ? 'info' : 'debug']('expired data purged', { ...purged });
+      const clips = await purgeExpiredClips(deps);
+      if (clips) deps.log.info('expired clips purged', { clips });
+      const purged = await purgeExpired({ ...deps, retention: deps });
+      deps.log[purged.sessions || purged.rateLimitWindows || purged.replays ? 'info' : 'debug']('expired data purged', { ...purged });
     } catch (error) {
       deps.log.error('purging expired data failed', { error }); // tried again at the next tick
     }

@@ -3,13 +3,14 @@ import { html } from '../src/shared/html';
 import type { User } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { InstanceSettings, RegistrationMode } from '../src/settings/settings.schema';
+import type { StorageReport } from '../src/admin/admin.service';
 import { actionButton, csrfField, errorText, field, formError } from './components';
 import { layout, type PageContext } from './layout';
 
 export function adminNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')}</nav>`;
+  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')}</nav>`;
 }
 
 export interface AdminSettingsView {
@@ -54,8 +55,44 @@ export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
       ${select('requireAccountToListen', [{ value: 'no', label: t('admin.listen.anyone') }, { value: 'yes', label: t('admin.listen.account') }])}
       ${field(ctx, { name: 'anonymousListenersPerIpPerHour', label: t('admin.setting.anonymousListenersPerIpPerHour'), type: 'number', value: v.anonymousListenersPerIpPerHour, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       ${field(ctx, { name: 'roomSocketsPerIp', label: t('admin.setting.roomSocketsPerIp'), type: 'number', value: v.roomSocketsPerIp, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
+      <h2 id="recording">${t('admin.recording.heading')}</h2>
+      ${select('recordingAllowed', [{ value: 'yes', label: t('admin.recording.allowed') }, { value: 'no', label: t('admin.recording.forbidden') }])}
+      ${field(ctx, { name: 'replayRetentionDays', label: t('admin.setting.replayRetentionDays'), type: 'number', value: v.replayRetentionDays, errors: view.errors, hint: t('admin.setting.replayRetentionDays.hint') })}
+      ${field(ctx, { name: 'hostStorageQuotaMb', label: t('admin.setting.hostStorageQuotaMb'), type: 'number', value: v.hostStorageQuotaMb, errors: view.errors, hint: t('admin.setting.hostStorageQuotaMb.hint') })}
+      ${field(ctx, { name: 'clipRetentionDays', label: t('admin.setting.clipRetentionDays'), type: 'number', value: v.clipRetentionDays, errors: view.errors, hint: t('admin.setting.clipRetentionDays.hint') })}
       <button type="submit" class="primary">${t('form.save')}</button>
     </form>`,
+  });
+}
+
+/** Bytes for people: KB, MB or GB (of 1024, like the quota), one decimal, in the page's language. */
+export function formatBytes(ctx: PageContext, bytes: number): string {
+  const number = (n: number) => new Intl.NumberFormat(ctx.lang, { maximumFractionDigits: 1 }).format(n);
+  const kb = bytes / 1024;
+  if (kb < 1024) return ctx.t('admin.recording.kb', { n: number(kb) });
+  if (kb < 1024 * 1024) return ctx.t('admin.recording.mb', { n: number(kb / 1024) });
+  return ctx.t('admin.recording.gb', { n: number(kb / 1024 / 1024) });
+}
+
+/** /admin/storage: what recordings and clips hold on disk, per host, the largest first. */
+export function adminStoragePage(ctx: PageContext, report: StorageReport, quotaMb: number) {
+  const { t } = ctx;
+  const quota = quotaMb > 0 ? formatBytes(ctx, quotaMb * 1024 * 1024) : t('admin.recording.noQuota');
+  const number = (n: number) => new Intl.NumberFormat(ctx.lang, { maximumFractionDigits: 1 }).format(n);
+  const host = (h: StorageReport['hosts'][number]) => html`<li id="host-${h.hostId}"><div>
+    <a href="/@${h.handle}"><strong>${h.displayName}</strong> @${h.handle}</a><br>
+    <span>${h.percentUsed === null ? formatBytes(ctx, h.usedBytes) : t('admin.recording.ofQuota', { used: formatBytes(ctx, h.usedBytes), quota, percent: number(h.percentUsed) })}</span>
+    ${h.percentUsed === null ? '' : html`<meter min="0" max="100" low="80" high="95" optimum="0" value="${Math.min(100, h.percentUsed)}" aria-label="${t('admin.recording.quotaUsed')}"></meter>`}<br>
+    <small>${t('admin.recording.counts', { replays: h.replays, replayBytes: formatBytes(ctx, h.recordingBytes), clips: h.clips, clipBytes: formatBytes(ctx, h.clipBytes) })}</small>
+  </div></li>`;
+  return layout(ctx, {
+    title: t('admin.recording.storage'),
+    body: html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/storage')}
+    <section class="card"><h2>${t('admin.recording.storageHeading')}</h2>
+      <p><strong>${t('admin.recording.total', { total: formatBytes(ctx, report.totalBytes) })}</strong><br>
+        <small>${t('admin.recording.split', { replays: formatBytes(ctx, report.recordingBytes), clips: formatBytes(ctx, report.clipBytes) })} · ${t('admin.recording.quotaPerHost', { quota })} · <a href="/admin/settings#recording">${t('admin.recording.changeSettings')}</a></small></p>
+    </section>
+    ${report.hosts.length ? html`<ul class="rows">${report.hosts.map(host)}</ul>` : html`<p class="empty">${t('admin.recording.none')}</p>`}`,
   });
 }
 

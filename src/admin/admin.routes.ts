@@ -1,6 +1,6 @@
-// /admin: instance settings and user management. Admins only, enforced here for every route.
+// /admin: instance settings, user management and storage. Admins only, enforced here for every route.
 import { Elysia, t } from 'elysia';
-import { adminSettingsPage, adminUsersPage, settingsFormValues } from '../../views/admin.pages';
+import { adminSettingsPage, adminStoragePage, adminUsersPage, settingsFormValues } from '../../views/admin.pages';
 import type { AppDeps } from '../app-deps';
 import type { InstanceSettings } from '../settings/settings.schema';
 import { registrationModes, settingRules } from '../settings/settings.schema';
@@ -62,6 +62,13 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registra
       },
       { body: t.Record(t.String(), t.Union([t.String({ maxLength: 1000 }), t.Number()])) },
     )
+    .get('/admin/storage', async ({ ctx }) => {
+      requireAdmin(ctx);
+      const quotaMb = deps.settings.get().hostStorageQuotaMb;
+      const report = await deps.admin.storage(quotaMb);
+      if (ctx.wantsJson) return json(ctx, report);
+      return page(ctx, adminStoragePage(ctx, report, quotaMb));
+    })
     .get('/admin/users', async ({ ctx, query }) => {
       requireAdmin(ctx);
       const q = (query.q ?? '').slice(0, 100);

@@ -1,18 +1,47 @@
-// What an admin does to accounts: hosting grants, suspension (logs the person out everywhere), promotion.
+// What an admin does to accounts: hosting grants, suspension (logs the person out everywhere), promotion;
+// and what the admin sees of the instance's storage (recordings and clips per host).
 import type { AccountEvents } from '../accounts/account-events';
 import { findUserById, updateUser } from '../accounts/users.repository';
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
+import { storageByHost, type HostStorageRow } from '../recording/recording-storage.repository';
 import { Forbidden, NotFound } from '../shared/errors';
 
 export const adminActions = ['grant-host', 'revoke-host', 'suspend', 'unsuspend', 'promote'] as const;
 export type AdminAction = (typeof adminActions)[number];
+
+export interface HostStorage extends HostStorageRow {
+  /** Recordings and clips. */
+  usedBytes: number;
+  /** null: no quota. */
+  quotaBytes: number | null;
+  /** Share of the quota used, in percent (null: no quota). */
+  percentUsed: number | null;
+}
+
+export interface StorageReport {
+  hosts: HostStorage[];
+  totalBytes: number;
+  recordingBytes: number;
+  clipBytes: number;
+}
 
 export class AdminService {
   constructor(
     private readonly db: Db,
     private readonly events: AccountEvents,
   ) {}
+
+  /** Storage used per host, the largest first, against the quota (megabytes of 1024² bytes; 0 = no limit). */
+  async storage(quotaMb: number): Promise<StorageReport> {
+    const quotaBytes = quotaMb > 0 ? quotaMb * 1024 * 1024 : null;
+    const hosts = (await storageByHost(this.db)).map((row) => {
+      const usedBytes = row.recordingBytes + row.clipBytes;
+      return { ...row, usedBytes, quotaBytes, percentUsed: quotaBytes === null ? null : Math.round((usedBytes / quotaBytes) * 1000) / 10 };
+    });
+    const sum = (pick: (h: HostStorage) => number) => hosts.reduce((total, h) => total + pick(h), 0);
+    return { hosts, totalBytes: sum((h) => h.usedBytes), recordingBytes: sum((h) => h.recordingBytes), clipBytes: sum((h) => h.clipBytes) };
+  }
 
   async apply(admin: User, targetId: number, action: AdminAction): Promise<User> {
     const target = await findUserById(this.db, targetId);
