@@ -67,7 +67,7 @@ function chapters(ctx: PageContext, view: ReplayView) {
   if (!view.chapters.length) return '';
   return html`<section class="replay-chapters" aria-labelledby="chapters-title"><h2 id="chapters-title">${ctx.t('replay.timeline')}</h2>
     <ol class="chapters">${view.chapters.map(
-      (c) => html`<li><a class="chapter" href="/r/${view.room.id}?t=${c.shareT}" data-start-ms="${c.startMs}"><span class="chapter-time">${c.startLabel}</span> <span class="chapter-name">${c.name}</span></a> <span class="chapter-length">${c.durationLabel}</span></li>`,
+      (c) => html`<li><a class="chapter" hx-boost="false" href="/r/${view.room.id}?t=${c.shareT}" data-start-ms="${c.startMs}"><span class="chapter-time">${c.startLabel}</span> <span class="chapter-name">${c.name}</span></a> <span class="chapter-length">${c.durationLabel}</span></li>`,
     )}</ol></section>`;
 }
 

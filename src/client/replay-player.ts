@@ -135,7 +135,7 @@ function startReplayPlayer(root: HTMLElement) {
       .then((res) => (res.ok ? res.json() : null))
       .then((answer: { plays: number } | null) => {
         const plays = root.querySelector('#replay-plays');
-        if (answer && plays) plays.textContent = plays.textContent!.replace(/\d[\d\s,.]*/, String(answer.plays));
+        if (answer && plays) plays.textContent = plays.textContent!.replace(/\d+(?:[.,\u202f\u00a0]\d+)*/, String(answer.plays));
       })
       .catch(() => undefined);
   });
