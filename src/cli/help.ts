@@ -9,7 +9,7 @@ export function helpText(): string {
     '  serve          start the server (default)',
     '  migrate        apply database migrations and exit',
     '  create-admin HANDLE EMAIL   create an admin account; password from SALON_ADMIN_PASSWORD or stdin',
-    '  cleanup        delete expired sessions, print how many, and exit (a running server also does this hourly)',
+    '  cleanup        delete expired sessions and replays past the retention setting, print how many, and exit (a running server also does this hourly)',
     '  healthcheck    exit 0 when the local server answers /healthz with 200 (for containers)',
     '  --config-dump  print the effective configuration (secrets redacted) and exit',
     '  --version      print the version',
