@@ -19,6 +19,10 @@ export interface RoomView {
   reactions: readonly ReactionEmoji[];
   /** Every error the room may answer with: the page sends the client their texts. */
   errorCodes: readonly ErrorCode[];
+  /** The live room is being recorded now (REC shows from the first paint; the client keeps it current). */
+  recording: boolean;
+  /** The instance lets hosts record (else the host gets no Record button). */
+  recordingAllowed: boolean;
 }
 
 /** Strings the room client needs, in the page's language. */
@@ -31,7 +35,11 @@ const clientKeys = [
   'room.role.cohost', 'room.role.speaker', 'room.role.listener', 'room.muted', 'room.actingHost', 'room.you',
   'room.signInToTakePart', 'room.handRaised', 'room.showListeners', 'room.hideListeners', 'room.volume',
   'room.musicMode', 'room.microphone', 'room.audio.blocked', 'room.mic.denied', 'room.mic.absent', 'room.mic.failed',
-  'room.endedStatus',
+  'room.endedStatus', 'room.recording.rec', 'room.recording.label', 'room.recording.start', 'room.recording.stop',
+  'room.recording.started', 'room.recording.youStarted', 'room.recording.stopped', 'room.recording.stoppedQuota',
+  'room.recording.stoppedFailed', 'room.recording.inviteNotice', 'room.recording.consentTitle', 'room.recording.consentText',
+  'room.recording.consentStay', 'room.recording.consentLeave', 'room.recording.error.forbidden',
+  'room.recording.error.limitReached', 'room.recording.error.invalidState',
 ] as const satisfies readonly MessageKey[];
 const errorKeys = (codes: readonly ErrorCode[]) => codes.map((code) => `room.error.${code}` as const) satisfies MessageKey[];
 
@@ -43,6 +51,12 @@ function stageMember(ctx: PageContext, p: PublicParticipant) {
   </li>`;
 }
 
+/** Red dot + REC while the stage is recorded; shown to everyone, listeners included. */
+function recIndicator(ctx: PageContext, recording: boolean) {
+  const label = ctx.t('room.recording.label');
+  return html`<span class="rec" id="rec-indicator" role="img" aria-label="${label}" title="${label}"${recording ? '' : html` hidden`}><span class="rec-dot" aria-hidden="true"></span>${ctx.t('room.recording.rec')}</span>`;
+}
+
 export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view: RoomView) {
   const { t } = ctx;
   const { room, host } = view;
@@ -51,9 +65,9 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
   // An ended page has no live client: no strings for it, nothing live left on the page.
   const strings = ended ? {} : Object.fromEntries([...clientKeys, ...errorKeys(view.errorCodes)].map((k) => [k, t(k)]));
   // A live page is never restored from htmx's history snapshot (Back would show a stale "Live" room).
-  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" ${ended ? '' : html`hx-history="false"`} data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-strings="${JSON.stringify(strings)}">
+  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" ${ended ? '' : html`hx-history="false"`} data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-recording-allowed="${view.recordingAllowed ? 'yes' : 'no'}" data-strings="${JSON.stringify(strings)}">
     <header class="room-head">
-      <h1>${room.title}</h1>
+      <div class="room-title"><h1>${room.title}</h1>${ended ? '' : recIndicator(ctx, view.recording)}</div>
       ${topics.length ? html`<p class="topics">${topics.map((topic) => html`<span class="topic">#${topic}</span> `)}</p>` : ''}
       <p class="hosted-by">${t('room.hostedBy')} <a href="/@${host.handle}">${host.display_name}</a></p>
     </header>

@@ -13,6 +13,8 @@ export interface StudioView {
   rooms: (Room & { listenerCount?: number })[];
   values: Record<string, string>;
   errors: FieldError[];
+  /** The instance lets hosts record rooms (else no "record" choice is offered). */
+  recordingAllowed: boolean;
 }
 
 export function studioPage(ctx: PageContext, view: StudioView) {
@@ -35,7 +37,7 @@ export function studioPage(ctx: PageContext, view: StudioView) {
         <label class="check"><input type="radio" name="speakPolicy" value="invited"${policy === 'invited' ? html` checked` : ''}> ${t('studio.speak.invited')}</label>
         ${errorText(ctx, view.errors, 'speakPolicy') ? html`<p class="error">${errorText(ctx, view.errors, 'speakPolicy')}</p>` : ''}
       </fieldset>
-      <label class="check"><input type="checkbox" name="recordIntent" value="1"${view.values.recordIntent ? html` checked` : ''}> ${t('studio.record')}</label>
+      ${view.recordingAllowed ? html`<label class="check record-choice"><input type="checkbox" name="recordIntent" value="1"${view.values.recordIntent ? html` checked` : ''}> ${t('studio.record')}</label>` : ''}
       <p><button type="submit" class="primary">${t('studio.startNow')}</button></p>
     </form>`
         : ''

@@ -89,8 +89,11 @@ export class RoomAudio {
     this.consumers.delete(consumerId);
   }
 
-  /** On stage: ask for the microphone and send it (paused while muted). */
-  async startMicrophone(muted: boolean, deviceId?: string): Promise<boolean> {
+  /**
+   * On stage: ask for the microphone and send it (paused while muted). `mayProduce` is asked again
+   * once the microphone and transport are ready, just before anything is sent.
+   */
+  async startMicrophone(muted: boolean, deviceId?: string, mayProduce: () => boolean = () => true): Promise<boolean> {
     this.muted = muted;
     if (!this.device) return false;
     const music = localStorage.getItem(musicModeKey) === 'on';
@@ -109,7 +112,14 @@ export class RoomAudio {
     this.stopMicrophone();
     this.micTrack = track;
     const { iceServers } = await this.request({ type: 'mediaCapabilities' });
-    this.send = await this.transport('send', iceServers);
+    const send = await this.transport('send', iceServers);
+    if (!mayProduce() || this.micTrack !== track) {
+      send.close();
+      if (this.micTrack === track) this.stopMicrophone(); // else a newer start or a stop owns the microphone now
+      else track.stop();
+      return false;
+    }
+    this.send = send;
     // Speech settings: mono, DTX (silence costs nothing), in-band FEC (survives packet loss).
     this.producer = await this.send.produce({ track, codecOptions: { opusStereo: false, opusDtx: true, opusFec: true }, stopTracks: false });
     this.setMuted(this.muted); // it may have changed while the microphone was starting

@@ -3,10 +3,10 @@
 // slider keeps its value and focus while the room goes on around it.
 import { el } from './dom';
 import type { RoomState } from './room-state';
-import { actionButton, powersOf, type Actions, type LocalState, type T } from './room-view-model';
+import { actionButton, consentRef, powersOf, recordingRef, type Actions, type LocalState, type T } from './room-view-model';
 
 /** What the controls depend on: the view compares these to decide whether to rebuild. */
-export const controlsInputs = (s: RoomState, l: LocalState) => [s.me, s.final, s.speakPolicy, s.actingHostId, l.connection, l.audio, l.microphones, l.microphoneId, l.musicMode];
+export const controlsInputs = (s: RoomState, l: LocalState) => [s.me, s.final, s.speakPolicy, s.actingHostId, s.recording, l.connection, l.audio, l.microphones, l.microphoneId, l.musicMode, l.recordingAllowed];
 
 export function renderControls(box: HTMLElement, s: RoomState, l: LocalState, t: T, a: Actions): void {
   if (!s.me || s.final) {
@@ -17,18 +17,7 @@ export function renderControls(box: HTMLElement, s: RoomState, l: LocalState, t:
   const me = s.me;
   const { isManager, hostPowers } = powersOf(s);
   const items: HTMLElement[] = [el('p', { class: 'connection' }, t(`room.${l.connection === 'closed' ? 'connecting' : l.connection}`))];
-  if (me.pendingInvite) {
-    items.push(
-      el(
-        'div',
-        { class: 'invitation notice', role: 'alert' },
-        t(me.pendingInvite === 'cohost' ? 'room.invitedToCohost' : 'room.invitedToSpeak'),
-        ' ',
-        actionButton(a, t('room.accept'), { type: 'acceptInvite' }, { primary: true }),
-        actionButton(a, t('room.decline'), { type: 'declineInvite' }),
-      ),
-    );
-  }
+  if (me.pendingInvite) items.push(invitation(s, t, a));
   const row: HTMLElement[] = [];
   if (l.audio === 'off') row.push(el('button', { type: 'button', class: 'primary listen', onclick: () => a.listen() }, t('room.listen')));
   if (me.role === 'listener') {
@@ -39,11 +28,45 @@ export function renderControls(box: HTMLElement, s: RoomState, l: LocalState, t:
     if (me.role !== 'host') row.push(actionButton(a, t('room.leaveStage'), { type: 'leaveStage' }));
   }
   if (isManager) row.push(actionButton(a, t('room.muteAll'), { type: 'muteAll' }));
+  if (hostPowers && (l.recordingAllowed || s.recording)) row.push(recordButton(s.recording, t, a));
   if (hostPowers || me.moderator) row.push(actionButton(a, t('room.end'), { type: 'end' }, { danger: true, confirm: t('room.endConfirm') }));
   row.push(el('button', { type: 'button', onclick: () => a.leave() }, t('room.leave')));
   items.push(el('div', { class: 'actions' }, ...row));
   if (l.audio !== 'off') items.push(audioSettings(s, l, t, a));
   box.replaceChildren(...items);
+}
+
+/**
+ * An invitation on stage. In a recorded room it says so, and accepting is also consenting: the
+ * consent goes first, so the server never seats them unconsented (the microphone may start at once).
+ */
+function invitation(s: RoomState, t: T, a: Actions) {
+  const me = s.me!;
+  const recorded = s.recording && !me.recordingConsent;
+  const accept = el('button', { type: 'button', class: 'primary' }, t('room.accept'));
+  accept.addEventListener('click', () => {
+    if (s.recording && !me.recordingConsent) a.send({ type: 'consentToRecording', ref: consentRef });
+    a.send({ type: 'acceptInvite' });
+  });
+  return el(
+    'div',
+    { class: `invitation notice${recorded ? ' recorded' : ''}`, role: 'alert' },
+    el('span', {}, t(me.pendingInvite === 'cohost' ? 'room.invitedToCohost' : 'room.invitedToSpeak')),
+    recorded ? el('strong', { class: 'recorded-notice' }, el('span', { class: 'rec-dot', 'aria-hidden': 'true' }), t('room.recording.inviteNotice')) : null,
+    el('span', { class: 'actions' }, accept, actionButton(a, t('room.decline'), { type: 'declineInvite' })),
+  );
+}
+
+/** The host's one-click Record / Stop recording (everyone's REC follows the server's event). */
+function recordButton(recording: boolean, t: T, a: Actions) {
+  const button = el(
+    'button',
+    { type: 'button', class: recording ? 'record on' : 'record' },
+    el('span', { class: 'rec-dot', 'aria-hidden': 'true' }),
+    t(recording ? 'room.recording.stop' : 'room.recording.start'),
+  );
+  button.addEventListener('click', () => a.send({ type: recording ? 'stopRecording' : 'startRecording', ref: recordingRef }));
+  return button;
 }
 
 function audioSettings(s: RoomState, l: LocalState, t: T, a: Actions) {

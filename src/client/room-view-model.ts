@@ -16,6 +16,8 @@ export interface LocalState {
   microphoneId: string | null;
   /** 0..1, kept here so a rebuilt slider shows the volume in use. */
   volume: number;
+  /** The instance lets hosts record (the page says so); the server decides anyway. */
+  recordingAllowed: boolean;
 }
 
 export interface Actions {
@@ -40,6 +42,22 @@ export function powersOf(s: RoomState) {
     moderatorOnly: !!s.me?.moderator && !isManager,
   };
 }
+
+/**
+ * On stage in a recorded room without having accepted the recording: the page asks first, and the
+ * microphone stays off until they accept (the server would refuse it anyway).
+ */
+export function needsRecordingConsent(s: RoomState): boolean {
+  return s.recording && !s.final && !!s.me && s.me.role !== 'listener' && !s.me.recordingConsent;
+}
+
+/** The ref Record / Stop recording carry, so their refusals get recording-specific texts. */
+export const recordingRef = 'recording';
+/**
+ * The ref consents carry. Their refusals are not shown: consent is refused only when it is moot (the
+ * recording stopped meanwhile) or when the command sent with it fails too, and that one says why.
+ */
+export const consentRef = 'recordingConsent';
 
 export function actionButton(a: Actions, label: string, message: ClientMessage, opts: { danger?: boolean; primary?: boolean; confirm?: string } = {}): HTMLButtonElement {
   const button = document.createElement('button');

@@ -2,6 +2,7 @@
 // hand queue, player bar) is redrawn only when its own inputs changed, compared by reference:
 // the reducer keeps untouched parts identical, so a `speaking` event redraws nothing but rings.
 import { el } from './dom';
+import { consentDisplaced, consentInputs, renderConsent } from './room-consent-view';
 import { controlsInputs, renderControls } from './room-controls-view';
 import { handsInputs, renderHands } from './room-hands-view';
 import { markSpeaking, renderStage } from './room-stage-view';
@@ -48,6 +49,9 @@ export class RoomView {
     if (reactions) reactions.hidden = !s.me || s.me.anonymous || !!s.final;
     const hands = $('hand-queue');
     if (hands && this.changed('hands', handsInputs(s, l))) renderHands(hands, s, l, t, a);
+    const rec = $('rec-indicator');
+    if (rec) rec.hidden = !s.recording || !!s.final;
+    if (this.changed('consent', consentInputs(s)) || consentDisplaced()) renderConsent(s, t, a);
     this.renderPlayer(s, l);
   }
 
@@ -57,10 +61,12 @@ export class RoomView {
     if (!player) return;
     const onRoomPage = document.getElementById('room')?.dataset.roomId === s.roomId;
     let bar = player.querySelector<HTMLElement>('.player-bar');
-    if (!this.changed('player', [s.title, s.final, l.audio, onRoomPage]) && bar) return;
+    if (!this.changed('player', [s.title, s.final, s.recording, l.audio, onRoomPage]) && bar) return;
     bar ??= player.appendChild(el('div', { class: 'player-bar' }));
     bar.hidden = onRoomPage || l.audio === 'off' || !!s.final;
-    bar.replaceChildren(el('a', { href: `/r/${s.roomId}` }, '🔊 ', s.title), ' ', el('button', { type: 'button', onclick: () => this.actions.leave() }, this.t('room.leave')));
+    const label = this.t('room.recording.label');
+    const rec = s.recording ? el('span', { class: 'rec', role: 'img', 'aria-label': label, title: label }, el('span', { class: 'rec-dot', 'aria-hidden': 'true' }), this.t('room.recording.rec')) : null;
+    bar.replaceChildren(el('a', { href: `/r/${s.roomId}` }, '🔊 ', s.title), ...(rec ? [' ', rec] : []), ' ', el('button', { type: 'button', onclick: () => this.actions.leave() }, this.t('room.leave')));
     // Links built here are not known to htmx: without this, following one reloads the page (and stops the audio).
     (window as unknown as { htmx?: { process(e: Element): void } }).htmx?.process(bar);
   }

@@ -12,6 +12,7 @@ import { RoomConnection } from './room-connection';
 import { PendingRequests, errorText } from './room-requests';
 import { initialRoomState, reduceRoom, socketClosed, type RoomState } from './room-state';
 import { RoomView, type LocalState } from './room-view';
+import { consentRef, needsRecordingConsent, recordingRef } from './room-view-model';
 
 const isReactionEmoji = (value: string | undefined): value is ReactionEmoji => (reactionEmojis as readonly (string | undefined)[]).includes(value);
 
@@ -43,6 +44,7 @@ class RoomClient {
       microphones: [],
       microphoneId: null,
       volume: 1,
+      recordingAllowed: root.dataset.recordingAllowed !== 'no',
     };
     this.view = new RoomView((k, p) => this.t(k, p), this.actions());
     this.requests = new PendingRequests(
@@ -79,6 +81,7 @@ class RoomClient {
   /** The room page was (re)displayed, e.g. after browsing away and back. */
   attach(root: HTMLElement) {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
+    this.local.recordingAllowed = root.dataset.recordingAllowed !== 'no';
     root.querySelector('#reactions')?.addEventListener('click', (e) => {
       const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
       if (isReactionEmoji(emoji)) this.connection.send({ type: 'react', emoji });
@@ -163,9 +166,20 @@ class RoomClient {
     }
   }
 
+  /** Sends the microphone, unless the room is recorded and they have not accepted it (yet). */
   private async startMicrophone() {
-    if (!this.room.me) return;
-    if (await this.audio.startMicrophone(this.room.me.muted, this.local.microphoneId ?? undefined)) {
+    if (!this.room.me || this.room.me.role === 'listener' || needsRecordingConsent(this.room)) return;
+    let started: boolean;
+    try {
+      // Checked again once the microphone is ready: recording may have started meanwhile.
+      started = await this.audio.startMicrophone(this.room.me.muted, this.local.microphoneId ?? undefined, () => !needsRecordingConsent(this.room));
+    } catch (error) {
+      // Refused because recording started while it was sent: the dialog asks; no error to show.
+      if (!needsRecordingConsent(this.room)) throw error;
+      this.audio.stopMicrophone();
+      return;
+    }
+    if (started) {
       const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
       this.setLocal({ microphones: devices.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId, label: d.label })) });
     }
@@ -194,6 +208,18 @@ class RoomClient {
       case 'muteChanged':
         if (aboutMe) this.audio.setMuted(m.muted);
         return;
+      case 'recordingChanged':
+        this.toast(this.t(recordingNotice(m, after.me?.id)), 6000);
+        // Recorded now and I have not accepted: my microphone stops until I do (the dialog asks). Muted
+        // too, so the server pauses what it still holds of it and the room sees I am silent.
+        if (needsRecordingConsent(after)) {
+          this.audio.stopMicrophone();
+          if (!after.me!.muted) this.connection.send({ type: 'mute' });
+        } else if (!m.recording && needsRecordingConsent(before)) this.resumeMicrophone(); // the question is moot
+        return;
+      case 'recordingConsented':
+        if (aboutMe) this.resumeMicrophone();
+        return;
       case 'newConsumer':
         return this.audio.consume(m).catch((e: Error) => this.toast(e.message));
       case 'consumerClosed':
@@ -208,8 +234,15 @@ class RoomClient {
       case 'roomEnded':
         return this.audio.close();
       case 'error':
-        return this.toast(this.errorText(m));
+        if (m.ref === consentRef) return; // moot, or the command sent with it reports its own refusal
+        return this.toast(m.ref === recordingRef ? (this.strings[`room.recording.error.${m.code}`] ?? this.errorText(m)) : this.errorText(m));
     }
+  }
+
+  /** On stage and listening, without a microphone going out (it waited for a consent): start it. */
+  private resumeMicrophone() {
+    const me = this.room.me;
+    if (me && me.role !== 'listener' && this.audio.listening && !this.audio.hasMicrophone) void this.startMicrophone();
   }
 
   private async toggleListeners() {
@@ -231,11 +264,20 @@ class RoomClient {
     }
   }
 
-  private toast(text: string) {
+  private toast(text: string, ms = 4000) {
+    for (const older of document.querySelectorAll('body > .toast')) older.remove(); // the newest says what matters now; they would overlap
     const node = el('p', { class: 'toast', role: 'status' }, text);
     document.body.append(node);
-    setTimeout(() => node.remove(), 4000);
+    setTimeout(() => node.remove(), ms);
   }
+}
+
+/** What a recording start or stop says to each person. */
+function recordingNotice(m: Extract<ServerMessage, { type: 'recordingChanged' }>, myId: string | undefined): string {
+  if (m.recording) return m.by !== null && m.by === myId ? 'room.recording.youStarted' : 'room.recording.started';
+  if (m.reason === 'quota') return 'room.recording.stoppedQuota';
+  if (m.reason === 'failed') return 'room.recording.stoppedFailed';
+  return 'room.recording.stopped';
 }
 
 // Runs on every room page display, including htmx-boosted navigation back to it.

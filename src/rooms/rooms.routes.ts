@@ -51,7 +51,7 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosti
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
     const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
-    return studioPage(ctx, { hosting: await deps.hosting.eligibility(viewer), rooms, values, errors });
+    return studioPage(ctx, { hosting: await deps.hosting.eligibility(viewer), rooms, values, errors, recordingAllowed: ctx.settings.recordingAllowed !== 'no' });
   };
 
   return new Elysia({ name: 'rooms' })
@@ -107,7 +107,8 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosti
         // After the end, the room page becomes its replay (when there is one this viewer may hear).
         const replay = live ? null : await deps.replays.access(room.id, ctx.viewer);
         if (replay) return renderReplay(deps, ctx, { room, host, access: replay });
-        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes }));
+        const recording = { recording: !!live?.state.recording, recordingAllowed: ctx.settings.recordingAllowed !== 'no' };
+        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes, ...recording }));
       },
       linkParams,
     )
