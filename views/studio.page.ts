@@ -7,6 +7,7 @@ import type { MessageKey } from '../src/i18n/messages.en';
 import { actionButton, csrfField, errorText, field, formError } from './components';
 import { hostingStatus } from './settings.pages';
 import { layout, type PageContext } from './layout';
+import { listingsSlot } from './clip.page';
 
 export interface StudioView {
   hosting: HostingEligibility;
@@ -54,6 +55,7 @@ export function studioPage(ctx: PageContext, view: StudioView) {
     ${live.length ? html`<section class="card"><h2>${t('studio.live')}</h2><ul class="rows">${live.map(roomRow)}</ul></section>` : newRoom}
     <section class="card"><h2>${t('studio.past')}</h2>
       ${past.length ? html`<ul class="rows">${past.map(roomRow)}</ul>` : html`<p class="empty">${t('studio.noPast')}</p>`}
-    </section>`,
+    </section>
+    ${listingsSlot(ctx, 'studio-replays', '/studio/replays')}`,
   });
 }
