@@ -9,6 +9,7 @@ import type { LiveRoom } from '../rooms/live/live-room';
 import { RoomError, stageRoles, type RoomEvent } from '../rooms/live/room.model';
 import { openProducerTap, type ProducerTap } from './producer-tap';
 import { RoomRouters } from './room-routers';
+import { SpeakingWatch } from './speaking-watch';
 import { watchTransportHealth } from './transport-health';
 import { MediaWorkerPool } from './worker-pool';
 
@@ -44,9 +45,7 @@ export class MediaRoom {
   private readonly producing = new Set<MediaPeer>();
   private outputs = 0;
   private readonly routers: RoomRouters;
-  private audioLevels!: types.AudioLevelObserver;
-  private activeSpeaker!: types.ActiveSpeakerObserver;
-  private lastSpeaking = '';
+  private speakingWatch!: SpeakingWatch;
   private recovering = false;
   closed = false;
   /** Told of every new microphone (a recorder taps it); each producer tells itself when it closes. */
@@ -150,8 +149,7 @@ export class MediaRoom {
     if (now.muted !== producer.paused) await (now.muted ? producer.pause() : producer.resume());
     // Without these observers the room only loses its speaking indicator for this producer: warn, go on.
     const unobserved = (error: unknown) => producer.closed || this.log.warn('speaking indicator will miss a producer', { room: this.live.id, peer: peer.id, error });
-    await this.audioLevels.addProducer({ producerId: producer.id }).catch(unobserved);
-    await this.activeSpeaker.addProducer({ producerId: producer.id }).catch(unobserved);
+    await this.speakingWatch.add(producer.id).catch(unobserved);
     producer.observer.once('close', () => {
       if (peer.producer !== producer) return;
       peer.producer = null;
@@ -334,25 +332,11 @@ export class MediaRoom {
 
   private async openRouter() {
     const primary = await this.routers.open();
-    this.audioLevels = await primary.createAudioLevelObserver({ maxEntries: 13, threshold: -60, interval: 400 });
-    this.audioLevels.on('volumes', (volumes) => this.speaking(volumes.map((v) => v.producer.appData.peerId as string)));
-    this.audioLevels.on('silence', () => this.speaking([]));
-    // The dominant speaker (the one to put forward in the UI), distinct from everyone audible.
-    this.activeSpeaker = await primary.createActiveSpeakerObserver({ interval: 300 });
-    this.activeSpeaker.on('dominantspeaker', ({ producer }) => this.live.broadcaster.toAll({ type: 'dominantSpeaker', id: producer.appData.peerId as string }));
+    this.speakingWatch = await SpeakingWatch.open(primary, this.live.broadcaster, this.speakingObservers);
   }
 
   private producerIds(): string[] {
     return [...this.producing].flatMap((p) => (p.producer ? [p.producer.id] : []));
-  }
-
-  /** Who is speaking, sent only when it changes. */
-  private speaking(ids: string[]) {
-    const key = ids.sort().join(',');
-    if (key === this.lastSpeaking) return;
-    this.lastSpeaking = key;
-    this.live.broadcaster.toAll({ type: 'speaking', ids });
-    for (const observer of this.speakingObservers) observer(ids);
   }
 
   /** The worker died: move the room to a live worker; clients rebuild their transports. */

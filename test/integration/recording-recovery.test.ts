@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { join } from 'node:path';
 import { findRecordingOfRoom, findTracks } from '../../src/recording/recordings.repository';
-import { decodeToSamples, opusPackets, toneLevel } from '../support/opus-tone';
+import { decodeToSamples, opusPackets, sendInRealTime, toneLevel } from '../support/opus-tone';
 import { spawnSalon } from '../support/process';
 import { RoomClient } from '../support/room-client';
 import { startTestSalon, tempDir, waitFor, type TestSalon } from '../support/salon';
@@ -24,9 +24,10 @@ afterAll(() => salon.dispose());
 /** Sends the tone every 20 ms through whichever speaker `current()` is (they re-publish after a reset). */
 function stream(current: () => WeriftSpeaker) {
   let i = 0;
-  let ts = 0;
-  const timer = setInterval(() => current().send(tone[i++ % tone.length]!, (ts += 960)), 20);
-  return () => clearInterval(timer);
+  return sendInRealTime(() => {
+    const speaker = current();
+    return { send: (payload, ts) => speaker.send(payload, ts), packet: tone[i++ % tone.length]! };
+  });
 }
 
 test('a killed recorder, a killed media worker and a long mute each leave a gap in a recording that still plays', async () => {

@@ -64,3 +64,20 @@ export function toneOnsetMs(samples: Float32Array, hz: number, sampleRate = 4800
   }
   return null;
 }
+
+/**
+ * Sends 20 ms packets in real time: the RTP clock follows the wall clock even when the event loop
+ * is late (a loaded machine), as a real microphone's does, by catching up in bursts.
+ * `next()` gives each packet (read at send time) and whom to send it through.
+ */
+export function sendInRealTime(next: () => { send(payload: Buffer, rtpTimestamp: number): void; packet: Buffer }) {
+  const started = performance.now();
+  let frames = 0;
+  const timer = setInterval(() => {
+    while (frames * 20 <= performance.now() - started) {
+      const { send, packet } = next();
+      send(packet, (++frames * 960) >>> 0);
+    }
+  }, 10);
+  return () => clearInterval(timer);
+}
