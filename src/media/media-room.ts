@@ -288,6 +288,9 @@ export class MediaRoom {
         if (producer) void (event.muted ? producer.pause() : producer.resume()).catch(failed);
         break;
       }
+      case 'recordingChanged': // a microphone that has not consented stops when recording starts (the server decides)
+        if (event.recording) for (const peer of this.producing) if (!this.live.state.maySend(peer.id)) peer.producer?.close();
+        break;
       case 'participantLeft':
       case 'participantRemoved':
         this.closePeer(event.id);
