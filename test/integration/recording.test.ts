@@ -113,3 +113,36 @@ test('each consenting speaker gets an aligned track of their own voice; muted st
   expect(toneLevel(within(hostAudio, hostOnset + 4500, hostOnset + 5200), 440)).toBeGreaterThan(0.05);
   expect(toneLevel(within(guestAudio, guestOnset + 2400, guestOnset + 3600), 660)).toBeGreaterThan(0.05);
 }, 60_000);
+
+test("a host's storage quota: a full quota refuses Record; reaching it mid-room stops the recording and tells everyone", async () => {
+  await salon.deps.settings.update({ hostStorageQuotaMb: 1, hostMinFollowers: 0 });
+  const quotaHost = await signUp(salon.url, 'rec_quota');
+  const userId = (await salon.db.selectFrom('users').select('id').where('handle', '=', 'rec_quota').executeTakeFirstOrThrow()).id;
+  // An earlier replay already holds all but 10 KB of the megabyte.
+  const earlier = (await (await quotaHost.client.post('/studio/rooms', { title: 'Earlier' })).json()).id as string;
+  const earlierSocket = await RoomClient.join(quotaHost.client, salon.url, earlier);
+  earlierSocket.send({ type: 'end' });
+  await earlierSocket.waitClosed(5000);
+  await salon.db.insertInto('recordings').values({ id: 'earlier-replay', room_id: earlier, host_id: userId, title: 'Earlier', status: 'ready', bytes: 1024 * 1024 }).execute();
+
+  const full = (await (await quotaHost.client.post('/studio/rooms', { title: 'Full' })).json()).id as string;
+  const fullSpeaker = await speakWithWerift(quotaHost.client, full);
+  const refusal = await fullSpeaker.socket.request({ type: 'startRecording', ref: 'r1' }, (m) => m.type === 'error' && m.ref === 'r1');
+  expect(refusal).toMatchObject({ code: 'limitReached', message: expect.stringContaining('storage') });
+  fullSpeaker.socket.send({ type: 'end' });
+  fullSpeaker.close();
+
+  await salon.db.updateTable('recordings').set({ bytes: 1024 * 1024 - 10_000 }).where('id', '=', 'earlier-replay').execute();
+  const nearly = (await (await quotaHost.client.post('/studio/rooms', { title: 'Nearly full' })).json()).id as string;
+  const speaker = await speakWithWerift(quotaHost.client, nearly);
+  const stop = stream(speaker, () => 'low');
+  speaker.socket.send({ type: 'startRecording' });
+  await speaker.socket.next((m) => m.type === 'recordingChanged' && m.recording);
+  const stopped = await speaker.socket.next((m) => m.type === 'recordingChanged' && !m.recording, 20_000);
+  expect(stopped).toMatchObject({ by: null, reason: 'quota' });
+  expect(salon.deps.live.get(nearly)!.state.recording).toBe(false);
+  stop();
+  speaker.socket.send({ type: 'end' });
+  speaker.close();
+  await salon.deps.settings.update({ hostStorageQuotaMb: 2000 });
+}, 40_000);
