@@ -45,7 +45,7 @@ done
 # ffmpeg is also a run-time need: it records and mixes rooms.
 build_packages=(build-essential pkg-config ninja-build python3 dpkg-dev
   libabsl-dev libuv1-dev libssl-dev libusrsctp-dev nlohmann-json3-dev ffmpeg)
-test_packages=(chromium sox ffmpeg espeak-ng coturn)
+test_packages=(chromium sox ffmpeg espeak-ng coturn caddy nginx)
 
 [ -r "$OS_RELEASE" ] || die "cannot read $OS_RELEASE to tell which system this is; the automatic set-up supports Debian 12 and Ubuntu 24.04"
 eval "$(. "$OS_RELEASE"; printf 'os_id=%q os_like=%q os_codename=%q ubuntu_codename=%q\n' \
@@ -227,12 +227,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   run_apt install -y -qq --no-install-recommends "${missing[@]}" ||
     die "apt-get install failed (exit $?) for: ${missing[*]}; see apt's message above, fix it (or install them yourself), then run \`npm run setup\` again"
 fi
-# coturn is only a test dependency (the tests start their own on loopback): Debian starts its system
-# service on install, so stop and disable that one rather than leave a TURN server running.
-if [[ " ${missing[*]} " == *" coturn "* ]] && [ $dry_run = 0 ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  say "stopping the coturn system service (the tests run their own)"
-  "${SUDO[@]}" systemctl disable --now coturn >/dev/null 2>&1 || say "could not stop the coturn service; stop it with \`systemctl disable --now coturn\` if you do not use it"
-fi
+# coturn, caddy and nginx are only test dependencies (the tests start their own on loopback, on high
+# ports): Debian starts their system services on install (caddy and nginx on port 80), so stop and
+# disable those rather than leave a TURN server or a web server running.
+for service in coturn caddy nginx; do
+  if [[ " ${missing[*]} " == *" $service "* ]] && [ $dry_run = 0 ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    say "stopping the $service system service (the tests run their own)"
+    "${SUDO[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || say "could not stop the $service service; stop it with \`systemctl disable --now $service\` if you do not use it"
+  fi
+done
 if [ $need_meson = 1 ]; then
   from=(); [ $distro = debian ] && from=(-t "$codename-backports")
   say "installing meson${from[1]:+ from ${from[1]}}"

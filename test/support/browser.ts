@@ -7,7 +7,14 @@ import { join } from 'node:path';
 
 export const chromiumPath = '/usr/bin/chromium';
 
-export async function launchBrowser(fakeMicWav?: string): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+export interface LaunchOptions {
+  /** More Chromium flags (e.g. --ignore-certificate-errors, --host-resolver-rules=...). */
+  extraArgs?: string[];
+  /** Another executable that ends up exec'ing Chromium (e.g. a wrapper entering a network namespace). */
+  executablePath?: string;
+}
+
+export async function launchBrowser(fakeMicWav?: string, opts: LaunchOptions = {}): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'salon-chromium-'));
   const args = [
     '--headless',
@@ -23,8 +30,9 @@ export async function launchBrowser(fakeMicWav?: string): Promise<{ context: Bro
     '--autoplay-policy=no-user-gesture-required',
     '--allow-loopback-in-peer-connection',
     ...(fakeMicWav ? [`--use-file-for-fake-audio-capture=${fakeMicWav}`] : []),
+    ...(opts.extraArgs ?? []),
   ];
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args, viewport: { width: 1000, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: opts.executablePath ?? chromiumPath, args, viewport: { width: 1000, height: 900 } });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
