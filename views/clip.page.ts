@@ -48,11 +48,15 @@ export function clipPage(ctx: PageContext, view: { clip: ClipDetails; origin: st
   return raw(page.value.replace('</head>', `${og.value}</head>`));
 }
 
-/** "Clip the last 30 s": live (no position) or in replay (the player fills `t` with its position, in ms). */
+/**
+ * "Clip the last 30 s": live (no position) or in replay ("the 30 s before this point": `atMs` is the
+ * position without JavaScript; the replay player fills `t` with its own position when submitted).
+ */
 export function clipButton(ctx: PageContext, roomId: string, opts: { atMs?: number } = {}): SafeHtml {
-  return html`<form method="post" action="/r/${roomId}/clips" class="inline clip-form" title="${ctx.t('clip.makeHint')}">
-    ${csrfField(ctx)}${opts.atMs !== undefined ? html`<input type="hidden" name="t" value="${String(Math.round(opts.atMs))}">` : ''}
-    <button type="submit">✂ ${ctx.t('clip.make')}</button>
+  const replay = opts.atMs !== undefined;
+  return html`<form method="post" action="/r/${roomId}/clips" class="inline clip-form" title="${ctx.t(replay ? 'clip.makeHereHint' : 'clip.makeHint')}">
+    ${csrfField(ctx)}${replay ? html`<input type="hidden" name="t" value="${String(Math.round(opts.atMs!))}">` : ''}
+    <button type="submit" class="clip-button">✂ ${ctx.t(replay ? 'clip.makeHere' : 'clip.make')}</button>
   </form>`;
 }
 

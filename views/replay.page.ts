@@ -5,6 +5,7 @@ import { html } from '../src/shared/html';
 import type { Recording, Room, User } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { MessageKey } from '../src/i18n/messages.en';
+import { clipButton } from './clip.page';
 import { csrfField, errorText, field } from './components';
 import { layout, type PageContext } from './layout';
 
@@ -32,6 +33,8 @@ export interface ReplayView {
   dateLabel: string;
   /** Where playback starts (`?t=`), ms. */
   startMs: number;
+  /** The clip button's position without JavaScript (ms), or null when this viewer may not clip. */
+  clipAtMs: number | null;
   /** Form values (as typed) and errors when the management form was refused. */
   values: Record<string, string>;
   errors: FieldError[];
@@ -60,6 +63,7 @@ function player(ctx: PageContext, view: ReplayView) {
       <button type="button" class="replay-share" id="replay-share">${t('replay.copyLink')}</button>
       <input type="text" class="replay-share-url" id="replay-share-url" readonly hidden aria-label="${t('replay.shareLink')}">
     </div>
+    ${view.clipAtMs !== null ? html`<div class="replay-clip" id="replay-clip">${clipButton(ctx, view.room.id, { atMs: view.clipAtMs })}</div>` : ''}
   </section>`;
 }
 

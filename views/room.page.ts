@@ -5,6 +5,7 @@ import type { Room, User } from '../src/db/schema';
 import type { PublicParticipant, ReactionEmoji } from '../src/rooms/live/room.model';
 import type { ErrorCode } from '../src/rooms/live/protocol';
 import type { MessageKey } from '../src/i18n/messages.en';
+import { clipButton } from './clip.page';
 import { avatar, csrfField } from './components';
 import { layout, type PageContext } from './layout';
 
@@ -40,6 +41,8 @@ const clientKeys = [
   'room.recording.stoppedFailed', 'room.recording.inviteNotice', 'room.recording.consentTitle', 'room.recording.consentText',
   'room.recording.consentStay', 'room.recording.consentLeave', 'room.recording.error.forbidden',
   'room.recording.error.limitReached', 'room.recording.error.invalidState',
+  'clip.make', 'clip.makeHint', 'clip.making', 'clip.ready', 'clip.open', 'clip.copyLink', 'clip.copied', 'clip.failed',
+  'clip.error.off', 'clip.error.hosts', 'clip.error.removed', 'clip.error.tooMany',
 ] as const satisfies readonly MessageKey[];
 const errorKeys = (codes: readonly ErrorCode[]) => codes.map((code) => `room.error.${code}` as const) satisfies MessageKey[];
 
@@ -79,7 +82,7 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
           : html`
     <p class="status" id="room-status" aria-live="polite">${t('room.liveNow')} · <span id="listener-count">${view.live!.listenerCount}</span> ${t('room.listeners')}</p>
     <section aria-label="${t('room.stage')}"><ul class="stage" id="stage">${view.live!.stage.map((p) => stageMember(ctx, p))}</ul></section>
-    <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p></noscript></div>
+    <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p>${ctx.viewer && view.recording ? clipButton(ctx, room.id) : ''}</noscript></div>
     <section id="hand-queue" class="hand-queue" hidden></section>
     <div id="reactions" class="reactions" ${ctx.viewer ? '' : 'hidden'}>${view.reactions.map((e) => html`<button type="button" class="reaction" data-emoji="${e}" aria-label="${e}">${e}</button>`)}</div>
     <div id="reaction-burst" class="reaction-burst" aria-hidden="true"></div>

@@ -1,6 +1,6 @@
 // The replay page's player (static/build/replay-player.js): a waveform from peaks.json that seeks on
-// click, play/pause, speed, chapters that jump, a share link at the current time, and one play
-// count per page view. Without it the page's <audio controls> still plays.
+// click, play/pause, speed, chapters that jump, a share link at the current time, a clip of the 30 s
+// before the current time, and one play count per page view. Without it the page's <audio controls> still plays.
 
 interface PlayerStrings {
   'replay.play': string;
@@ -126,6 +126,29 @@ function startReplayPlayer(root: HTMLElement) {
     } catch {
       // No clipboard (permissions, http): the selected field is there to copy by hand.
     }
+  });
+  // The clip form takes the player's position (from the first second on; before that, the page's own
+  // value). Capture phase: runs before htmx's boosted submit reads the form.
+  root.addEventListener(
+    'submit',
+    (event) => {
+      const form = (event.target as HTMLElement).closest<HTMLFormElement>('form.clip-form');
+      const button = form?.querySelector<HTMLButtonElement>('button');
+      if (!form || !button) return;
+      if (button.disabled) {
+        event.preventDefault(); // one clip per click
+        event.stopImmediatePropagation();
+        return;
+      }
+      const position = Math.round(audio.currentTime * 1000);
+      const field = form.querySelector<HTMLInputElement>('input[name="t"]');
+      if (field && position >= 1000) field.value = String(position);
+      setTimeout(() => (button.disabled = true)); // after the form's values were read
+    },
+    true,
+  );
+  root.addEventListener('htmx:afterRequest', () => {
+    for (const button of root.querySelectorAll<HTMLButtonElement>('form.clip-form button')) button.disabled = false;
   });
   for (const event of ['play', 'pause', 'timeupdate', 'durationchange', 'ratechange']) audio.addEventListener(event, render);
   audio.addEventListener('play', () => {

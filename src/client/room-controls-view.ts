@@ -6,7 +6,7 @@ import type { RoomState } from './room-state';
 import { actionButton, consentRef, powersOf, recordingRef, type Actions, type LocalState, type T } from './room-view-model';
 
 /** What the controls depend on: the view compares these to decide whether to rebuild. */
-export const controlsInputs = (s: RoomState, l: LocalState) => [s.me, s.final, s.speakPolicy, s.actingHostId, s.recording, l.connection, l.audio, l.microphones, l.microphoneId, l.musicMode, l.recordingAllowed];
+export const controlsInputs = (s: RoomState, l: LocalState) => [s.me, s.final, s.speakPolicy, s.actingHostId, s.recording, l.connection, l.audio, l.microphones, l.microphoneId, l.musicMode, l.recordingAllowed, l.clipping];
 
 export function renderControls(box: HTMLElement, s: RoomState, l: LocalState, t: T, a: Actions): void {
   if (!s.me || s.final) {
@@ -29,6 +29,7 @@ export function renderControls(box: HTMLElement, s: RoomState, l: LocalState, t:
   }
   if (isManager) row.push(actionButton(a, t('room.muteAll'), { type: 'muteAll' }));
   if (hostPowers && (l.recordingAllowed || s.recording)) row.push(recordButton(s.recording, t, a));
+  if (s.recording && !me.anonymous) row.push(clipButton(l.clipping, t, a));
   if (hostPowers || me.moderator) row.push(actionButton(a, t('room.end'), { type: 'end' }, { danger: true, confirm: t('room.endConfirm') }));
   row.push(el('button', { type: 'button', onclick: () => a.leave() }, t('room.leave')));
   items.push(el('div', { class: 'actions' }, ...row));
@@ -67,6 +68,11 @@ function recordButton(recording: boolean, t: T, a: Actions) {
   );
   button.addEventListener('click', () => a.send({ type: recording ? 'stopRecording' : 'startRecording', ref: recordingRef }));
   return button;
+}
+
+/** Anyone signed in may ask for a clip of the last 30 s while the room is recorded; the host's setting decides on the server. */
+function clipButton(clipping: boolean, t: T, a: Actions) {
+  return el('button', { type: 'button', class: 'clip-button', title: t('clip.makeHint'), disabled: clipping, 'aria-busy': clipping ? 'true' : undefined, onclick: () => a.clip() }, '✂ ', t(clipping ? 'clip.making' : 'clip.make'));
 }
 
 function audioSettings(s: RoomState, l: LocalState, t: T, a: Actions) {

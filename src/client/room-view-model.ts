@@ -18,6 +18,8 @@ export interface LocalState {
   volume: number;
   /** The instance lets hosts record (the page says so); the server decides anyway. */
   recordingAllowed: boolean;
+  /** A clip was asked for and its answer has not come yet (the button waits). */
+  clipping: boolean;
 }
 
 export interface Actions {
@@ -29,6 +31,8 @@ export interface Actions {
   setVolume(volume: number): void;
   setMusicMode(on: boolean): void;
   chooseMicrophone(deviceId: string): void;
+  /** Clips the last 30 s of the recording (an HTTP request; the server's clip setting decides). */
+  clip(): void;
 }
 
 export type T = (key: string, params?: Record<string, string | number>) => string;

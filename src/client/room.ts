@@ -45,6 +45,7 @@ class RoomClient {
       microphoneId: null,
       volume: 1,
       recordingAllowed: root.dataset.recordingAllowed !== 'no',
+      clipping: false,
     };
     this.view = new RoomView((k, p) => this.t(k, p), this.actions());
     this.requests = new PendingRequests(
@@ -152,6 +153,7 @@ class RoomClient {
         this.setLocal({ microphoneId: deviceId });
         void this.startMicrophone();
       },
+      clip: () => void this.clip(),
     };
   }
 
@@ -245,6 +247,49 @@ class RoomClient {
     if (me && me.role !== 'listener' && this.audio.listening && !this.audio.hasMicrophone) void this.startMicrophone();
   }
 
+  /**
+   * Clips the last 30 s over HTTP (no navigation: the room keeps playing), then a toast links to the
+   * clip. A refusal (the host's clip setting, too many clips) is shown in the person's language.
+   */
+  private async clip() {
+    if (this.local.clipping) return;
+    this.setLocal({ clipping: true });
+    try {
+      const csrf = csrfHeader();
+      const res = await fetch(`/r/${this.room.roomId}/clips`, {
+        method: 'POST',
+        headers: { accept: 'application/json', ...csrf },
+        body: new URLSearchParams({ _csrf: csrf['X-CSRF-Token'] ?? '' }), // the form's fields (an empty body is no form)
+      });
+      const answer = (await res.json().catch(() => null)) as { url?: string; shareUrl?: string; error?: string; code?: string } | null;
+      if (res.ok && answer?.url) this.clipReady(answer.url, answer.shareUrl ?? `${location.origin}${answer.url}`);
+      else this.toast((answer?.code && this.strings[`clip.error.${answer.code}`]) || answer?.error || this.t('clip.failed'), 6000);
+    } catch {
+      this.toast(this.t('clip.failed'), 6000);
+    } finally {
+      this.setLocal({ clipping: false });
+    }
+  }
+
+  /** "Clip ready — Open · Copy link": Open is an htmx-boosted link, so the room audio goes on playing. */
+  private clipReady(url: string, shareUrl: string) {
+    const copy = el('button', { type: 'button', class: 'link' }, this.t('clip.copyLink'));
+    copy.addEventListener('click', () => {
+      navigator.clipboard.writeText(shareUrl).then(
+        () => (copy.textContent = this.t('clip.copied')),
+        // No clipboard (permissions, plain http): the link to copy by hand, selected.
+        () => {
+          const field = el('input', { type: 'text', readonly: true, value: shareUrl, 'aria-label': this.t('clip.copyLink') });
+          copy.replaceWith(field);
+          field.select();
+        },
+      );
+    });
+    const node = this.toast([`✂ ${this.t('clip.ready')} — `, el('a', { href: url, class: 'clip-link' }, this.t('clip.open')), ' · ', copy], 15_000);
+    node.classList.add('clip-toast');
+    (window as unknown as { htmx?: { process(e: Element): void } }).htmx?.process(node);
+  }
+
   private async toggleListeners() {
     let list: PublicParticipant[] | null = null;
     if (!this.local.listenerList) {
@@ -264,11 +309,21 @@ class RoomClient {
     }
   }
 
-  private toast(text: string, ms = 4000) {
+  private toast(content: string | (Node | string)[], ms = 4000): HTMLElement {
     for (const older of document.querySelectorAll('body > .toast')) older.remove(); // the newest says what matters now; they would overlap
-    const node = el('p', { class: 'toast', role: 'status' }, text);
+    const node = el('p', { class: 'toast', role: 'status' }, ...(typeof content === 'string' ? [content] : content));
     document.body.append(node);
     setTimeout(() => node.remove(), ms);
+    return node;
+  }
+}
+
+/** htmx's CSRF header from the page (the body's hx-headers), for the client's own POSTs. */
+function csrfHeader(): Record<string, string> {
+  try {
+    return JSON.parse(document.body.getAttribute('hx-headers') ?? '{}');
+  } catch {
+    return {};
   }
 }
 

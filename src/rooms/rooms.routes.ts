@@ -47,7 +47,7 @@ function identifyBrowser(deps: Pick<AppDeps, 'anonymous' | 'limiter'>, ctx: Requ
   return browser;
 }
 
-export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'users'>) {
+export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'users'>) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
     const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));

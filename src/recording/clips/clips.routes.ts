@@ -3,10 +3,12 @@
 import { Elysia, t } from 'elysia';
 import { clipPage } from '../../../views/clip.page';
 import type { AppDeps } from '../../app-deps';
-import { Invalid } from '../../shared/errors';
+import { AppError, Invalid } from '../../shared/errors';
+import { httpStatus } from '../../web/error-status';
 import { requireViewer } from '../../web/guards';
 import { json, page, redirect } from '../../web/respond';
 import { serveReplayFile } from '../replay/replay-audio';
+import { ClipRefused } from './clips.service';
 
 const idParams = { params: t.Object({ id: t.String({ maxLength: 40 }) }) };
 
@@ -23,7 +25,14 @@ export function clipsRoutes(deps: Pick<AppDeps, 'clips' | 'contexts'>) {
           atMs = Number(body.t);
           if (!Number.isInteger(atMs) || atMs < 0) throw new Invalid('The position t must be a whole number of milliseconds', 't');
         }
-        const clip = await deps.clips.create(viewer, params.id, { atMs, title: body.title });
+        let clip;
+        try {
+          clip = await deps.clips.create(viewer, params.id, { atMs, title: body.title });
+        } catch (error) {
+          // Scripts (the room page) get a code to translate the refusal by: `off`, `hosts`, `removed` or the error's kind.
+          if (!ctx.wantsJson || !(error instanceof AppError)) throw error;
+          return json(ctx, { error: error.message, field: error.field, code: error instanceof ClipRefused ? error.reason : error.kind }, httpStatus(error));
+        }
         const url = `/c/${clip.id}`;
         if (ctx.wantsJson) return json(ctx, { id: clip.id, url, shareUrl: `${origin(ctx.request)}${url}`, audio: `${url}/audio`, startMs: clip.start_ms, durationMs: clip.duration_ms, expiresAt: clip.expires_at }, 201);
         return redirect(ctx, url);

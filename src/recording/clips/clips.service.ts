@@ -21,6 +21,21 @@ import { addClipPlay, clipsOfHost, deleteClipRow, expiredClips, findClipDetails,
 export const clipLengthMs = 30_000;
 const clipsPerMinute = 6;
 
+/** Why the host's clip setting refuses someone: clips off, or only the hosts may clip. */
+export type ClipRefusal = 'off' | 'hosts';
+const refusalText: Record<ClipRefusal | 'removed', string> = {
+  off: 'The host turned clips off for this room',
+  hosts: 'Only the hosts can clip this room',
+  removed: 'You were removed from this room',
+};
+
+/** A refusal that pages can name (`reason`) and translate, besides its English message. */
+export class ClipRefused extends Forbidden {
+  constructor(readonly reason: ClipRefusal | 'removed') {
+    super(refusalText[reason]);
+  }
+}
+
 export interface ClipsServiceDeps {
   db: Db;
   log: Logger;
@@ -59,8 +74,9 @@ export class ClipsService {
       throw new Invalid('This room is not recorded');
     }
     if (!(await maySeeReplay(db, this.deps.social, recording, viewer))) throw new NotFound('No such room');
-    this.checkPolicy(viewer, recording);
-    if (viewer.role !== 'admin' && (await wasRemovedFrom(db, roomId, viewer.id))) throw new Forbidden('You were removed from this room');
+    const refusal = this.clipRefusal(viewer, recording);
+    if (refusal) throw new ClipRefused(refusal);
+    if (viewer.role !== 'admin' && (await wasRemovedFrom(db, roomId, viewer.id))) throw new ClipRefused('removed');
     if (!this.deps.limiter.hit(`clip:${viewer.id}`, clipsPerMinute, 60_000).allowed) throw new AppError('tooMany', 'Too many clips: wait a minute');
 
     const id = randomCode(12);
@@ -100,13 +116,21 @@ export class ClipsService {
     return (await findClipDetails(db, id))!;
   }
 
-  private checkPolicy(viewer: User, recording: Recording) {
-    if (recording.clip_policy === 'off') throw new Forbidden('The host turned clips off for this room');
+  /** Whether this person may clip the recording (the host's setting, and not removed from the room): pages show the button by it. */
+  async mayClip(viewer: User | null, recording: Pick<Recording, 'clip_policy' | 'host_id' | 'room_id'>): Promise<boolean> {
+    if (!viewer || this.clipRefusal(viewer, recording)) return false;
+    return viewer.role === 'admin' || !(await wasRemovedFrom(this.deps.db, recording.room_id, viewer.id));
+  }
+
+  /** What the host's clip setting says to this person (null: they may clip). */
+  clipRefusal(viewer: Pick<User, 'id'>, recording: Pick<Recording, 'clip_policy' | 'host_id' | 'room_id'>): ClipRefusal | null {
+    if (recording.clip_policy === 'off') return 'off';
     if (recording.clip_policy === 'hosts' && viewer.id !== recording.host_id) {
       // Co-hosts are known while the room is live; afterwards only the host is.
       const live = this.deps.live.get(recording.room_id);
-      if (live?.state.get(`u:${viewer.id}`)?.role !== 'cohost') throw new Forbidden('Only the hosts can clip this room');
+      if (live?.state.get(`u:${viewer.id}`)?.role !== 'cohost') return 'hosts';
     }
+    return null;
   }
 
   private async cutLive(recording: Recording, elapsed: number, out: string) {

@@ -18,7 +18,7 @@ const idParams = { params: t.Object({ id: t.String({ pattern: roomIdPattern }) }
 const validId = (id: string) => new RegExp(roomIdPattern).test(id);
 const csrf = { _csrf: t.Optional(t.String({ maxLength: 200 })) };
 
-export function replayRoutes(deps: Pick<AppDeps, 'contexts' | 'replays' | 'rooms' | 'users'>) {
+export function replayRoutes(deps: Pick<AppDeps, 'clips' | 'contexts' | 'replays' | 'rooms' | 'users'>) {
   const serve = async (ctx: RequestContext, id: string, name: ReplayFile, download: boolean) => {
     if (!validId(id)) throw new NotFound('No such replay');
     const { access, path } = await deps.replays.file(id, ctx.viewer, name);
