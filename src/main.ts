@@ -3,6 +3,7 @@ import { parseArgs } from './cli/parse-args';
 import { helpText } from './cli/help';
 import { createAdmin } from './cli/create-admin';
 import { cleanup } from './cli/cleanup';
+import { systemdUnit } from './cli/systemd-unit';
 import { ConfigError, dumpConfig, loadConfig } from './config/config.load';
 import { openDatabase } from './db/connection';
 import { migrateToLatest } from './db/migrator';
@@ -30,6 +31,16 @@ async function main(argv: string[]): Promise<number> {
   if (cli.command === 'create-admin') return print(await createAdmin(config, cli.positionals));
 
   if (cli.command === 'cleanup') return print(await cleanup(config));
+
+  if (cli.command === 'print-systemd-unit') {
+    // The compiled binary runs from its own path; from source, bun runs this file.
+    const compiled = Bun.main.startsWith('/$bunfs/');
+    const command = compiled ? [process.execPath] : [process.execPath, Bun.main];
+    const workerBin = process.env.MEDIASOUP_WORKER_BIN;
+    const extraEnv = !compiled && workerBin ? { MEDIASOUP_WORKER_BIN: workerBin } : undefined;
+    const configFile = cli.configFile ?? process.env.SALON_CONFIG;
+    return print(systemdUnit({ command, config, configFile, flags: cli.flags, env: process.env, extraEnv }).trimEnd());
+  }
 
   if (cli.command === 'healthcheck') {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

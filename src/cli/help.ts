@@ -11,6 +11,7 @@ export function helpText(): string {
     '  create-admin HANDLE EMAIL   create an admin account; password from SALON_ADMIN_PASSWORD or stdin',
     '  cleanup        delete expired sessions and replays past the retention setting, print how many, and exit (a running server also does this hourly)',
     '  healthcheck    exit 0 when the local server answers /healthz with 200 (for containers)',
+    '  print-systemd-unit   print a hardened systemd service for this binary, its data folder and these settings',
     '  --config-dump  print the effective configuration (secrets redacted) and exit',
     '  --version      print the version',
     '',

@@ -1,8 +1,8 @@
-// Command line: `salon [serve|migrate|create-admin HANDLE EMAIL|cleanup|healthcheck|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
+// Command line: `salon [serve|migrate|create-admin HANDLE EMAIL|cleanup|healthcheck|print-systemd-unit|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
 import { configSchema, flagName, removedConfigKeys, type ConfigName } from '../config/config.schema';
 import { ConfigError, removedSettingError } from '../config/config.load';
 
-export const commands = ['serve', 'migrate', 'create-admin', 'cleanup', 'healthcheck', 'help', 'version'] as const;
+export const commands = ['serve', 'migrate', 'create-admin', 'cleanup', 'healthcheck', 'print-systemd-unit', 'help', 'version'] as const;
 export type Command = (typeof commands)[number] | 'config-dump';
 
 export interface CommandLine {
