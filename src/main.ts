@@ -10,6 +10,7 @@ import { migrateToLatest } from './db/migrator';
 import { createLogger, type LogLevel } from './log';
 import { startSalon } from './server';
 import { StartupError } from './startup-error';
+import { tlsMode } from './tls/tls-settings';
 import packageJson from '../package.json';
 
 async function main(argv: string[]): Promise<number> {
@@ -44,13 +45,17 @@ async function main(argv: string[]): Promise<number> {
 
   if (cli.command === 'healthcheck') {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${config.port}/healthz`).catch(() => undefined);
+    // With HTTPS on, the certificate names the domain, not this loopback address: liveness only.
+    const base = tlsMode(config) === 'off' ? `http://${host.includes(':') ? `[${host}]` : host}:${config.port}` : `https://${host.includes(':') ? `[${host}]` : host}:${config.httpsPort}`;
+    const res = await fetch(`${base}/healthz`, { tls: { rejectUnauthorized: false } }).catch(() => undefined);
     print(res ? `${res.status} ${await res.text()}` : 'unreachable');
     return res?.status === 200 ? 0 : 1;
   }
 
   const salon = await startSalon(config, log);
-  log.info(`Salon is listening on ${salon.url}`, { dataDir: config.dataDir });
+  log.info(`Salon is listening on ${salon.url}`, { dataDir: config.dataDir, ...(salon.https ? { httpRedirectPort: salon.https.redirectPort } : {}) });
+  // SIGHUP: certificate files read again (certbot deploy hooks send it), or the ACME renewal check runs now.
+  if (salon.https) process.on('SIGHUP', () => void salon.https!.reload());
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log.info('shutting down', { signal });

@@ -12,6 +12,8 @@ import { roomFrameLimitBytes } from './realtime/room-connections';
 import { createServices } from './services';
 import { endOrphanedRooms } from './rooms/rooms.repository';
 import { startPeriodicPurge } from './cleanup';
+import { startHttps, type HttpsService } from './tls/https-service';
+import { tlsMode } from './tls/tls-settings';
 
 export interface RunningSalon {
   url: string;
@@ -19,6 +21,8 @@ export interface RunningSalon {
   db: Db;
   pool: MediaWorkerPool;
   deps: AppDeps;
+  /** HTTPS (certificate files or ACME), when tlsCert or domain is set. */
+  https?: HttpsService;
   stop(): Promise<void>;
 }
 
@@ -46,12 +50,35 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   if (interrupted) log.warn('recordings interrupted by the previous run will be finalised', { count: interrupted });
   await deps.jobs.start();
   // Room socket frames over the limit are refused by Bun before any parsing (the socket closes, code 1009).
-  const app = createApp(deps).listen({ hostname: config.host, port: config.port, websocket: { maxPayloadLength: roomFrameLimitBytes } });
-  const server = app.server!;
-  deps.live.setPublisher({ publish: (topic, data) => void server.publish(topic, data) });
-  const port = server.port!;
+  const app = createApp(deps);
+  const websocket = { maxPayloadLength: roomFrameLimitBytes };
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  const hostInUrl = shownHost.includes(':') ? `[${shownHost}]` : shownHost;
+  let port: number;
+  let url: string;
+  let https: HttpsService | undefined;
+  if (tlsMode(config) === 'off') {
+    const server = app.listen({ hostname: config.host, port: config.port, websocket }).server!;
+    deps.live.setPublisher({ publish: (topic, data) => void server.publish(topic, data) });
+    port = server.port!;
+    url = `http://${hostInUrl}:${port}`;
+  } else {
+    // Each new certificate gets a new listener on the same port (see tls/https-listener.ts).
+    const listen = (tls: { cert: string; key: string }, listenPort: number) =>
+      app.listen({ hostname: config.host, port: listenPort, tls: { cert: tls.cert, key: tls.key }, websocket }).server!;
+    const service = await startHttps({ config, log, listen, checkIntervalMs: config.acmeCheckIntervalSeconds * 1000 }).catch(async (error) => {
+      // A certificate or port problem stops start-up: close what was opened, then say why.
+      stopPurging();
+      await deps.jobs.stop();
+      await pool.close();
+      await db.destroy();
+      throw error;
+    });
+    https = service;
+    deps.live.setPublisher({ publish: (topic, data) => service.publish(topic, data) });
+    port = service.port;
+    url = `https://${config.domain || hostInUrl}${port === 443 ? '' : `:${port}`}`;
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -60,9 +87,9 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
       await deps.live.endAll('shutdown'); // tell every room, write its history
       await deps.recorders.settled(); // recordings closed and queued for mixing (done after restart)
       await deps.jobs.stop(); // the job in hand finishes; the rest wait in the table
-      await app.stop(); // stop accepting, let in-flight requests finish
+      await (https ? https.stop() : app.stop()); // stop accepting, let in-flight requests finish
       await pool.close();
       await db.destroy();
     })());
-  return { url, port, db, pool, deps, stop };
+  return { url, port, db, pool, deps, https, stop };
 }

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { configSchema, envName, flagName, removedConfigKeys, type ConfigName, type SalonConfig } from './config.schema';
+import { checkTlsSettings } from '../tls/tls-settings';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -58,6 +59,8 @@ export function loadConfig(sources: ConfigSources = {}): SalonConfig {
         "set turnSecret to the static-auth-secret of the TURN server (coturn's use-auth-secret), or list only stun: URLs",
     );
   }
+  const tlsProblem = checkTlsSettings(values);
+  if (tlsProblem) throw new ConfigError(`Invalid config: ${tlsProblem}`);
   if (values.workers === 0) values.workers = availableParallelism();
   return Object.freeze(values) as SalonConfig;
 }

@@ -103,6 +103,45 @@ const iceUrls = (description: string): ConfigKey<string> => ({
   },
 });
 
+const domainName = (description: string): ConfigKey<string> => ({
+  description,
+  expected: 'a DNS name such as salon.example.org, or empty',
+  default: '',
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const value = raw.trim().toLowerCase().replace(/\.$/, '');
+    if (value === '') return '';
+    const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+    return value.length <= 253 && value.includes('.') && !isIP(value) && value.split('.').every((part) => label.test(part)) ? value : undefined;
+  },
+});
+
+const email = (description: string): ConfigKey<string> => ({
+  description,
+  expected: 'an email address, or empty',
+  default: '',
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    const value = raw.trim();
+    return value === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? value : undefined;
+  },
+});
+
+const httpsUrl = (description: string, fallback: string): ConfigKey<string> => ({
+  description,
+  expected: 'an https:// URL',
+  default: fallback,
+  parse(raw) {
+    if (typeof raw !== 'string') return undefined;
+    try {
+      const url = new URL(raw.trim());
+      return url.protocol === 'https:' ? url.href : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+});
+
 export const configSchema = {
   host: hostName('Address the HTTP server listens on', '0.0.0.0'),
   port: integer(0, 65535, 'HTTP port (0 picks a free port)', 8080),
@@ -128,6 +167,15 @@ export const configSchema = {
     { secret: true },
   ),
   turnCredentialTtlSeconds: integer(300, 604800, 'How long the TURN credentials handed to a participant stay valid (seconds)', 86400),
+  tlsCert: text('PEM certificate file (with its chain) for HTTPS, used with tlsKey; reloaded when it changes or on SIGHUP'),
+  tlsKey: text('PEM private key file of tlsCert'),
+  httpsPort: integer(0, 65535, 'HTTPS port, used when tlsCert/tlsKey or domain is set (0 picks a free port)', 443),
+  httpRedirectPort: integer(0, 65535, 'When HTTPS is on: plain HTTP port that answers ACME challenges and redirects everything else to https (0 picks a free port)', 80),
+  domain: domainName("Domain name for automatic HTTPS certificates over ACME (Let's Encrypt); needs acmeEmail, and this domain pointing here with port 80 open"),
+  acmeEmail: email('Contact email given to the ACME certificate authority (expiry and policy notices); required with domain'),
+  acmeDirectoryUrl: httpsUrl('ACME directory of the certificate authority', 'https://acme-v02.api.letsencrypt.org/directory'),
+  acmeCaFile: text('PEM file of extra CA certificates trusted when talking to the ACME directory (a private or test CA); empty = the system ones'),
+  acmeCheckIntervalSeconds: integer(1, 604800, 'How often the automatic certificate is checked and renewed when less than a third of its lifetime is left (seconds)', 86400),
   ffmpegPath: text('The ffmpeg program that records and mixes rooms (a name on PATH or a full path)', 'ffmpeg'),
   ffprobePath: text('The ffprobe program that reads recorded files', 'ffprobe'),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, 'Log verbosity', 'info'),

@@ -6,6 +6,7 @@ import type { InstanceSettings } from '../settings/settings.schema';
 import type { LanguageChoice, PageContext } from '../shared/page-context';
 import { csrfCookie, parseCookies, serializeCookie, sessionCookie } from './cookies';
 import { randomToken } from '../shared/random';
+import { tlsMode } from '../tls/tls-settings';
 import { assetUrl } from './static-assets';
 
 /** The language pickers' options, each named in its own language. */
@@ -42,7 +43,7 @@ export class RequestContexts {
   ) {}
 
   get secureCookies() {
-    return this.deps.config.publicUrl.startsWith('https://');
+    return this.deps.config.publicUrl.startsWith('https://') || tlsMode(this.deps.config) !== 'off'; // served over https
   }
 
   async build(request: Request, server: ServerLike | null): Promise<RequestContext> {
