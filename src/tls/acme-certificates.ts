@@ -19,10 +19,18 @@ export interface AcmeSettings {
   challenges: Map<string, string>;
 }
 
+/** The ACME directory did not answer: nothing was asked of the CA. */
+export class AcmeDirectoryUnreachable extends Error {
+  override name = 'AcmeDirectoryUnreachable';
+}
+
 export class AcmeCertificates {
+  private readonly trusted: string[] | undefined;
+
   constructor(private readonly settings: AcmeSettings) {
     // acme-client talks through its own axios instance: the trust for a private CA goes there.
-    if (settings.extraCa) acme.axios.defaults.httpsAgent = new Agent({ ca: [...rootCertificates, settings.extraCa] });
+    this.trusted = settings.extraCa ? [...rootCertificates, settings.extraCa] : undefined;
+    if (this.trusted) acme.axios.defaults.httpsAgent = new Agent({ ca: this.trusted });
   }
 
   private get certPath() {
@@ -45,6 +53,7 @@ export class AcmeCertificates {
   /** Orders a certificate, answers the HTTP-01 challenge, stores and returns the result. */
   async obtain(): Promise<Certificate> {
     const { domain, email, directoryUrl, challenges } = this.settings;
+    await this.reachDirectory();
     const client = new acme.Client({ directoryUrl, accountKey: await this.accountKey() });
     const [key, csr] = await acme.crypto.createCsr({ commonName: domain, altNames: [domain] });
     const chain = await client.auto({
@@ -62,6 +71,22 @@ export class AcmeCertificates {
     await this.write(this.keyPath, certificate.key);
     await this.write(this.certPath, certificate.cert);
     return certificate;
+  }
+
+  /**
+   * acme-client retries a refused connection for over a minute, then fails with a message that has lost
+   * the cause: asking the directory first gives a quick and clear answer when the CA is out of reach.
+   */
+  private async reachDirectory() {
+    const { directoryUrl } = this.settings;
+    try {
+      const res = await fetch(directoryUrl, { signal: AbortSignal.timeout(20_000), ...(this.trusted ? { tls: { ca: this.trusted } } : {}) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const message = (error as Error).message;
+      throw new AcmeDirectoryUnreachable(`cannot reach ${directoryUrl}: ${code && !message.includes(code) ? `${code}, ` : ''}${message}`);
+    }
   }
 
   private async accountKey(): Promise<Buffer> {

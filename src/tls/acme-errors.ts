@@ -9,19 +9,22 @@ export interface AcmeContext {
 }
 
 export function explainAcmeError(error: unknown, context: AcmeContext): string {
-  const said = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string } | undefined)?.code ?? '';
+  let said = error instanceof Error ? error.message : String(error);
   const { domain } = context;
-  const port80 = `port 80 of ${domain} must reach Salon's plain HTTP port (httpRedirectPort ${context.httpRedirectPort})`;
+  const port80 = `port 80 of ${domain} is open and reaches Salon's plain HTTP port (httpRedirectPort ${context.httpRedirectPort})`;
   let advice: string;
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|certificate|self.signed|UNABLE_TO_VERIFY/i.test(code + ' ' + said) && !/acme-challenge|Fetching|DNS problem/i.test(said)) {
+  const name = error instanceof Error ? error.name : '';
+  // acme-client loses the cause of a connection failure in the middle of an order ("response.config").
+  const lostConnection = /response\.config|reading 'config'/.test(said);
+  if (lostConnection) said = 'no answer (the connection failed during the request)';
+  if (name === 'AcmeDirectoryUnreachable' || lostConnection) {
     advice = `Salon cannot talk to the certificate authority at ${context.directoryUrl}: check this machine's network access to it (and acmeDirectoryUrl, acmeCaFile)`;
   } else if (/DNS problem|NXDOMAIN|no valid A records|no such host|SERVFAIL|could not resolve/i.test(said)) {
     advice = `The certificate authority cannot find ${domain} in DNS: create an A (and/or AAAA) record for ${domain} pointing to this server's public address`;
   } else if (/connection refused|timeout|timed out|firewall|connection reset|no route|unreachable|connect:/i.test(said)) {
     advice = `The certificate authority could not reach http://${domain}/.well-known/acme-challenge/: check that ${domain} points to this server and that ${port80} (firewall, NAT port forwarding)`;
   } else if (/invalid response|unauthorized|404|403|key authorization|did not match|incorrect/i.test(said)) {
-    advice = `The certificate authority reached ${domain} on port 80, but not this Salon (wrong answer to the challenge): check that ${domain} points to this server and that ${port80}, not to another web server`;
+    advice = `The certificate authority reached ${domain} on port 80, but not this Salon (wrong answer to the challenge): check that ${domain} points to this server and that ${port80}, not another web server`;
   } else if (/rate.?limit|too many/i.test(said)) {
     advice = `The certificate authority's rate limit was hit: Salon retries later by itself`;
   } else if (/caa|rejected ?identifier|policy forbids|blocked|not allowed/i.test(said)) {
@@ -29,5 +32,6 @@ export function explainAcmeError(error: unknown, context: AcmeContext): string {
   } else {
     advice = `Obtaining a certificate for ${domain} failed`;
   }
-  return `${advice}. The certificate authority said: ${said}`;
+  const fromCa = name !== 'AcmeDirectoryUnreachable' && !lostConnection;
+  return `${advice}. ${fromCa ? 'The certificate authority said' : 'Details'}: ${said}`;
 }
