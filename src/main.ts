@@ -55,7 +55,12 @@ async function main(argv: string[]): Promise<number> {
   const salon = await startSalon(config, log);
   log.info(`Salon is listening on ${salon.url}`, { dataDir: config.dataDir, ...(salon.https ? { httpRedirectPort: salon.https.redirectPort } : {}) });
   // SIGHUP: certificate files read again (certbot deploy hooks send it), or the ACME renewal check runs now.
-  if (salon.https) process.on('SIGHUP', () => void salon.https!.reload());
+  if (salon.https) {
+    process.on('SIGHUP', () => {
+      log.info('SIGHUP: reloading the HTTPS certificate');
+      void salon.https!.reload();
+    });
+  }
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log.info('shutting down', { signal });

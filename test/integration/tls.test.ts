@@ -159,3 +159,36 @@ describe('certificate files replaced on disk', () => {
     expect(salon.https!.lastError()).toBeUndefined();
   });
 });
+
+describe('the salon command with certificate files', () => {
+  test('serves HTTPS, and SIGHUP reloads the certificate instead of stopping the server', async () => {
+    const dataDir = tempDir('salon-tls-process-');
+    const files = makeCertificate(dir, 'process', ['localhost', '127.0.0.1'], ca);
+    const proc = Bun.spawn(
+      [process.execPath, 'src/main.ts', '--host', '127.0.0.1', '--data-dir', dataDir, '--workers', '1', '--rtc-listen-ip', '127.0.0.1', '--web-rtc-port', '0',
+        '--tls-cert', files.cert, '--tls-key', files.key, '--https-port', '0', '--http-redirect-port', '0'],
+      { cwd: join(import.meta.dir, '../..'), env: { ...process.env, SALON_LOG_LEVEL: 'info' }, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
+    );
+    let log = '';
+    void (async () => {
+      for await (const chunk of proc.stderr) log += new TextDecoder().decode(chunk);
+    })();
+    try {
+      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+/.test(log) || proc.exitCode !== null, 20_000, 'the server');
+      const port = Number(log.match(/listening on https:\/\/127\.0\.0\.1:(\d+)/)![1]);
+      expect((await servedCertificate(port)).serial).toBe(serialOf(files.cert));
+      copyFileSync(second.key, files.key);
+      copyFileSync(second.cert, files.cert);
+      proc.kill('SIGHUP');
+      await waitFor(() => /SIGHUP: reloading the HTTPS certificate/.test(log), 5_000, 'the SIGHUP log line');
+      await waitFor(async () => (await servedCertificate(port)).serial === serialOf(second.cert), 5_000, 'the reloaded certificate');
+      expect(proc.exitCode).toBeNull();
+      proc.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      expect(log).toContain('stopped cleanly');
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
