@@ -1,8 +1,12 @@
 # Salon in two stages: a Debian 12 build stage that runs the project's own scripts (the same ones
 # `npm start` uses), and a slim runtime with only the media worker's libraries and dist/salon.
 # Keep in step with scripts/install-system-deps.sh, scripts/build-media-worker.sh and README.
+# scripts/docker-check.sh builds, runs and stops it for real (on a locally made Debian 12 base:
+# --build-arg BUILD_IMAGE=... RUNTIME_IMAGE=...).
+ARG BUILD_IMAGE=debian:12
+ARG RUNTIME_IMAGE=debian:12-slim
 
-FROM debian:12 AS build
+FROM ${BUILD_IMAGE} AS build
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
@@ -18,11 +22,16 @@ COPY static ./static
 RUN npm run build \
  && ./dist/salon --version
 
-FROM debian:12-slim
+FROM ${RUNTIME_IMAGE}
 ENV DEBIAN_FRONTEND=noninteractive
-RUN apt-get update \
+# Trimmed: no recommends, no documentation or man pages (as in debian:12-slim), no apt lists or caches.
+# ffmpeg records and mixes rooms: a run-time dependency.
+RUN printf 'path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude /usr/share/man/*\npath-exclude /usr/share/info/*\n' \
+      > /etc/dpkg/dpkg.cfg.d/salon-slim \
+ && apt-get update \
  && apt-get install -y --no-install-recommends libabsl20220623 libuv1 libssl3 libusrsctp2 libstdc++6 ffmpeg ca-certificates \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && useradd --system --home /data --shell /usr/sbin/nologin salon \
  && mkdir -p /data && chown salon:salon /data
 COPY --from=build /src/dist/salon /usr/local/bin/salon
