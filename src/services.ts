@@ -24,7 +24,8 @@ import { AnonymousListeners } from './rooms/anonymous-listener';
 import { enforceAccountChanges } from './rooms/live/account-enforcement';
 import { instanceSecret } from './settings/instance-secrets';
 import { JobQueue } from './jobs/job-queue';
-import { RoomRecorders } from './recording/room-recorders';
+import { RoomRecorders, finaliseRecordingKind } from './recording/room-recorders';
+import { finaliseRecordingJob } from './recording/mix/finalise-recording.job';
 import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
 
@@ -44,6 +45,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const jobs = new JobQueue(db, base.log);
   // After the media plane: a room's recorder taps its MediaRoom.
   const recorders = new RoomRecorders({ db, log: base.log, live, media, settings, jobs, dataDir: config.dataDir, ffmpeg: config.ffmpegPath });
+  jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath }));
   return {
     ...base,
     settings,
