@@ -115,15 +115,20 @@ export async function startHttps({ config, log, listen, checkIntervalMs }: Https
     const attempt = async () => {
       try {
         const renewing = certificate !== undefined;
-        log.info(renewing ? 'renewing the HTTPS certificate' : 'requesting an HTTPS certificate', { domain: config.domain, ca: config.acmeDirectoryUrl });
-        const next = await acme.obtain();
+        // Obtained earlier but not served (the HTTPS port could not be bound): no need to ask the CA again.
+        let next = renewing ? undefined : await acme.stored();
+        if (!next) {
+          log.info(renewing ? 'renewing the HTTPS certificate' : 'requesting an HTTPS certificate', { domain: config.domain, ca: config.acmeDirectoryUrl });
+          next = await acme.obtain();
+        }
         if (stopped) return;
-        install(next);
+        const obtained = next;
+        listenOrExplain('httpsPort', config.httpsPort, () => install(obtained));
         failures = 0;
         log.info(renewing ? 'HTTPS certificate renewed' : 'HTTPS certificate obtained', describe(next));
       } catch (error) {
         failures++;
-        lastError = explainAcmeError(error, context);
+        lastError = error instanceof StartupError ? error.message : explainAcmeError(error, context);
         const retryIn = nextAttemptDelay(failures, checkIntervalMs);
         log.error(certificate ? 'HTTPS certificate renewal failed; the current certificate keeps serving' : 'could not obtain an HTTPS certificate', {
           domain: config.domain,

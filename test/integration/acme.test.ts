@@ -3,7 +3,7 @@
 // checked against pebble's root), renew a short-lived certificate without a restart, and a failed
 // validation reported in words an admin can act on while Salon keeps running.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { explainAcmeError } from '../../src/tls/acme-errors';
@@ -101,8 +101,9 @@ describe.skipIf(skip)('ACME with pebble', () => {
     }
   });
 
-  test('a certificate is obtained at start, served for the domain, and renewed without a restart', async () => {
-    const salon: TestSalon = await startTestSalon(acmeFlags(challengePort));
+  test('a certificate is obtained at start, served for the domain, reused by a restart, and renewed in the background', async () => {
+    let salon: TestSalon = await startTestSalon(acmeFlags(challengePort));
+    const dataDir = salon.dataDir;
     try {
       const issued = salon.https!.certificate()!;
       expect(issued.names).toEqual([domain]);
@@ -119,6 +120,15 @@ describe.skipIf(skip)('ACME with pebble', () => {
       const health = await fetch(`https://127.0.0.1:${salon.port}/healthz`, { tls: { ca: root, checkServerIdentity: () => undefined } } as RequestInit);
       expect(health.status).toBe(200);
 
+      // A restart on the same data folder serves the stored certificate without asking the CA.
+      await salon.stop();
+      const ordersBefore = (pebble.output().match(/POST \/order-plz/g) ?? []).length;
+      expect(ordersBefore).toBeGreaterThan(0); // pebble logs each order request
+      salon = await startTestSalon({ ...acmeFlags(challengePort), dataDir });
+      expect(salon.https!.certificate()!.serial).toBe(issued.serial);
+      expect((await served(salon.port)).serial).toBe(issued.serial);
+      expect((pebble.output().match(/POST \/order-plz/g) ?? []).length).toBe(ordersBefore);
+
       // A third of 15 s left: renewed in the background, served on the same port.
       await waitFor(async () => (await served(salon.port)).serial !== first.serial, 30_000, 'the renewed certificate');
       const renewed = await served(salon.port);
@@ -134,6 +144,7 @@ describe.skipIf(skip)('ACME with pebble', () => {
       expect((await served(salon.port)).serial).toBe(renewed.serial);
     } finally {
       await salon.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
