@@ -189,6 +189,90 @@ export interface JobsTable {
 }
 export type Job = Selectable<JobsTable>;
 
+export type ScheduledRoomStatus = 'scheduled' | 'started' | 'cancelled' | 'missed';
+
+export interface ScheduledRoomsTable {
+  id: string;
+  host_id: number;
+  title: string;
+  description: Generated<string>;
+  topics: Generated<string>; // JSON array
+  speak_policy: Generated<'anyone' | 'invited'>;
+  record_intent: Generated<number>;
+  starts_at: string;
+  time_zone: Generated<string>;
+  status: Generated<ScheduledRoomStatus>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+export type ScheduledRoom = Selectable<ScheduledRoomsTable>;
+
+export interface ScheduledInvitesTable {
+  room_id: string;
+  user_id: number;
+  kind: 'speaker' | 'cohost';
+  status: Generated<'pending' | 'accepted' | 'declined'>;
+  created_at: Generated<string>;
+}
+
+export interface RoomRemindersTable {
+  room_id: string;
+  user_id: number;
+  created_at: Generated<string>;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  payload: string;
+  dedupe_key: string;
+  created_at: Generated<string>;
+  read_at: string | null;
+  expires_at: string;
+}
+export type NotificationRow = Selectable<NotificationsTable>;
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel: string;
+  target: string;
+  status: Generated<'pending' | 'sending' | 'sent' | 'failed' | 'expired'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<string>;
+  last_error: string | null;
+  sent_at: string | null;
+}
+export type NotificationDelivery = Selectable<NotificationDeliveriesTable>;
+
+export interface NotificationPreferencesTable {
+  user_id: number;
+  kind: string;
+  channel: string;
+  enabled: number;
+}
+
+export interface PushSubscriptionsTable {
+  id: Generated<number>;
+  user_id: number;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  device: Generated<string>;
+  created_at: Generated<string>;
+  last_success_at: string | null;
+}
+export type PushSubscription = Selectable<PushSubscriptionsTable>;
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Generated<string>;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface DatabaseSchema {
   settings: SettingsTable;
   users: UsersTable;
@@ -207,4 +291,12 @@ export interface DatabaseSchema {
   replay_hidden: ReplayHiddenTable;
   clips: ClipsTable;
   jobs: JobsTable;
+  scheduled_rooms: ScheduledRoomsTable;
+  scheduled_invites: ScheduledInvitesTable;
+  room_reminders: RoomRemindersTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_preferences: NotificationPreferencesTable;
+  push_subscriptions: PushSubscriptionsTable;
+  password_resets: PasswordResetsTable;
 }
