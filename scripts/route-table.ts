@@ -44,6 +44,8 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'POST /admin/users': { guard: 'admin', does: 'create an account' },
   'POST /admin/users/:id/:action': { guard: 'admin', does: 'grant or revoke hosting, suspend, unsuspend, promote to admin' },
   'GET /admin/rooms': { guard: 'admin', does: 'live rooms with who is in them, to moderate' },
+  'GET /admin/network': { guard: 'admin', does: 'https or not (people on other machines cannot speak over plain http), the media address, ports and TURN handed to browsers, the connectivity self-test' },
+  'WS /admin/network/self-test': { guard: 'admin', does: "connectivity self-test socket: media signalling on a router of its own (no room), the browser's silence looped back; closed with the socket or after 60 s" },
   'GET /studio': { guard: 'signed-in', does: 'my rooms and the form to start one' },
   'POST /studio/rooms': { guard: 'host', does: 'start a room (those allowed to host)' },
   'GET /r/:id': { guard: 'anyone', does: 'room page (live or ended); unknown, malformed or hidden ids are 404' },

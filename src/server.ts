@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './db/connection';
 import { migrateToLatest } from './db/migrator';
 import type { Logger } from './log';
 import { announcedIp } from './media/announced-ip';
+import { httpsWarning } from './admin/network-report';
 import { loadMediasoup } from './media/mediasoup-loader';
 import { MediaWorkerPool } from './media/worker-pool';
 import { createApp, type AppDeps } from './app';
@@ -91,5 +92,8 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
       await pool.close();
       await db.destroy();
     })());
+  // Plain http for people on other machines: they could listen, not speak. Said once, with what browsers are handed.
+  const warning = httpsWarning(config);
+  if (warning) log.warn(warning.message, warning.fields);
   return { url, port, db, pool, deps, https, stop };
 }

@@ -10,7 +10,7 @@ import { layout, type PageContext } from './layout';
 export function adminNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')}</nav>`;
+  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/network', 'admin.network')}</nav>`;
 }
 
 export interface AdminSettingsView {
@@ -19,6 +19,8 @@ export interface AdminSettingsView {
   saved?: boolean;
   /** The registration modes to choose from, in order. */
   registrationModes: readonly RegistrationMode[];
+  /** Pages are not served over https (see /admin/network): people on other machines cannot speak. */
+  httpsProblem?: 'noPublicUrl' | 'notHttps' | null;
 }
 
 export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
@@ -34,6 +36,7 @@ export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
   return layout(ctx, {
     title: t('admin.settings'),
     body: html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/settings')}
+    ${view.httpsProblem ? html`<p class="notice warn" id="https-warning">${t('admin.network.https.warnShort')} <a href="/admin/network#https">${t('admin.network.https.seeNetwork')}</a></p>` : ''}
     ${view.saved ? html`<p class="notice ok" role="status">${t('form.saved')}</p>` : ''}
     ${formError(ctx, view.errors)}
     <form method="post" action="/admin/settings" class="card">

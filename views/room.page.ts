@@ -24,6 +24,8 @@ export interface RoomView {
   recording: boolean;
   /** The instance lets hosts record (else the host gets no Record button). */
   recordingAllowed: boolean;
+  /** This room at the instance's https address (publicUrl), when it has one: a plain-http visitor is sent there. */
+  secureUrl?: string | null;
 }
 
 /** Strings the room client needs, in the page's language. */
@@ -43,6 +45,7 @@ const clientKeys = [
   'room.recording.error.limitReached', 'room.recording.error.invalidState',
   'clip.make', 'clip.makeHint', 'clip.making', 'clip.ready', 'clip.open', 'clip.copyLink', 'clip.copied', 'clip.failed',
   'clip.error.off', 'clip.error.hosts', 'clip.error.removed', 'clip.error.tooMany',
+  'insecure.cannotSpeak', 'insecure.unsupported', 'insecure.audioFailed',
 ] as const satisfies readonly MessageKey[];
 const errorKeys = (codes: readonly ErrorCode[]) => codes.map((code) => `room.error.${code}` as const) satisfies MessageKey[];
 
@@ -52,6 +55,20 @@ function stageMember(ctx: PageContext, p: PublicParticipant) {
     <span class="name">${p.name}</span>
     <span class="role">${ctx.t(`room.role.${p.role}` as MessageKey)}${p.muted ? html` · <span class="muted">${ctx.t('room.muted')}</span>` : ''}</span>
   </li>`;
+}
+
+/**
+ * What a plain-http page can and cannot do, shown by the room client before anything is tried when the
+ * browser does not treat the page as secure (hidden otherwise): listening works, the microphone does not.
+ */
+function insecureNotice(ctx: PageContext, secureUrl: string | null | undefined) {
+  const { t } = ctx;
+  return html`<div class="notice warn insecure-notice" id="insecure-notice" role="alert" hidden>
+    <p><strong>${t('insecure.title')}</strong> <span data-when="listen">${t('insecure.canListen')}</span><span data-when="no-listen" hidden>${t('insecure.cannotListen')}</span></p>
+    <p>${t('insecure.speakNeedsHttps')}</p>
+    ${secureUrl ? html`<p><a class="button primary" href="${secureUrl}" hx-boost="false">${t('insecure.openSecure')}</a></p>` : html`<p>${t('insecure.askAdmin')}</p>`}
+    ${ctx.viewer?.role === 'admin' ? html`<p><a href="/admin/network#https">${t('insecure.adminDocs')}</a></p>` : ''}
+  </div>`;
 }
 
 /** Red dot + REC while the stage is recorded; shown to everyone, listeners included. */
@@ -80,6 +97,7 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
         : view.refusal
           ? html`<p class="notice warn" role="alert">${view.refusal}</p>`
           : html`
+    ${insecureNotice(ctx, view.secureUrl)}
     <p class="status" id="room-status" aria-live="polite">${t('room.liveNow')} · <span id="listener-count">${view.live!.listenerCount}</span> ${t('room.listeners')}</p>
     <section aria-label="${t('room.stage')}"><ul class="stage" id="stage">${view.live!.stage.map((p) => stageMember(ctx, p))}</ul></section>
     <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p>${ctx.viewer && view.recording ? clipButton(ctx, room.id) : ''}</noscript></div>

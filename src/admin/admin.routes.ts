@@ -9,6 +9,8 @@ import { requireAdmin } from '../web/guards';
 import { formRejected, json, page, redirect } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import { adminActions, type AdminAction } from './admin.service';
+import { adminNetworkRoutes } from './admin-network.routes';
+import { httpsProblem } from './network-report';
 
 const pageSize = 50;
 const usersQuery = t.Object({
@@ -17,7 +19,7 @@ const usersQuery = t.Object({
   created: t.Optional(t.String()),
 });
 
-export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registration' | 'settings' | 'social' | 'users'>) {
+export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'config' | 'contexts' | 'log' | 'pool' | 'registration' | 'settings' | 'social' | 'users'>) {
   const usersView = async (ctx: RequestContext, query: string, pageIndex: number, extra: { values?: Record<string, string>; errors?: FieldError[]; created?: string } = {}) => {
     const rows = await deps.users.search(query, pageSize + 1, pageIndex * pageSize);
     const shown = rows.slice(0, pageSize);
@@ -34,6 +36,7 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registra
   };
 
   return new Elysia({ name: 'admin' })
+    .use(adminNetworkRoutes(deps))
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
     .get('/admin', ({ ctx }) => {
       requireAdmin(ctx);
@@ -42,7 +45,7 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'contexts' | 'registra
     .get('/admin/settings', ({ ctx, query }) => {
       requireAdmin(ctx);
       if (ctx.wantsJson) return json(ctx, deps.settings.get());
-      return page(ctx, adminSettingsPage(ctx, { values: settingsFormValues(deps.settings.get()), errors: [], saved: query.saved === '1', registrationModes }));
+      return page(ctx, adminSettingsPage(ctx, { values: settingsFormValues(deps.settings.get()), errors: [], saved: query.saved === '1', registrationModes, httpsProblem: httpsProblem(deps.config) }));
     })
     .post(
       '/admin/settings',

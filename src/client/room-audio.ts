@@ -1,8 +1,8 @@
 // The room's audio in the browser (mediasoup-client): listening for everyone, the microphone for
 // people on stage. The server decides who may produce and pauses muted producers; this side asks,
 // plays what it receives, and rebuilds everything after a reconnection or a server-side reset.
-import { Device } from 'mediasoup-client';
-import type { types } from 'mediasoup-client';
+import type { Device, types } from 'mediasoup-client';
+import { createDevice, mediaAbilities } from './media-device';
 import type { NewConsumer } from '../rooms/live/protocol';
 import type { Request, RequestMessage } from './room-requests';
 
@@ -53,7 +53,7 @@ export class RoomAudio {
     this.events.state('starting');
     this.listening = true;
     const { routerRtpCapabilities, iceServers } = await this.request({ type: 'mediaCapabilities' });
-    this.device = new Device();
+    this.device = createDevice();
     await this.device.load({ routerRtpCapabilities });
     this.recv = await this.transport('recv', iceServers);
     await this.request({ type: 'consumeReady', rtpCapabilities: this.device.recvRtpCapabilities as WireRtpCapabilities });
@@ -96,6 +96,10 @@ export class RoomAudio {
   async startMicrophone(muted: boolean, deviceId?: string, mayProduce: () => boolean = () => true): Promise<boolean> {
     this.muted = muted;
     if (!this.device) return false;
+    if (!mediaAbilities().canSpeak) {
+      this.events.problem('insecure.cannotSpeak'); // plain http: no microphone for this page
+      return false;
+    }
     const music = localStorage.getItem(musicModeKey) === 'on';
     let track: MediaStreamTrack | undefined;
     try {

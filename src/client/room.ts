@@ -7,6 +7,8 @@ import type { ClientMessage } from '../realtime/client-messages';
 import type { ServerMessage } from '../rooms/live/protocol';
 import { reactionEmojis, type PublicParticipant, type ReactionEmoji } from '../rooms/live/room.model';
 import { el } from './dom';
+import { mediaAbilities, MediaUnsupported } from './media-device';
+import { bindSelfTest } from './network-self-test';
 import { RoomAudio, musicModeKey } from './room-audio';
 import { RoomConnection } from './room-connection';
 import { PendingRequests, errorText } from './room-requests';
@@ -55,7 +57,7 @@ class RoomClient {
     const player = document.getElementById('player') ?? document.body;
     this.audio = new RoomAudio(
       (m) => this.requests.request(m),
-      { problem: (key) => this.toast(this.t(key)), state: (s) => this.setLocal({ audio: s }) },
+      { problem: (key) => this.toast(this.t(key), 8000), state: (s) => this.setLocal({ audio: s }) },
       player,
     );
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -83,6 +85,7 @@ class RoomClient {
   attach(root: HTMLElement) {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
     this.local.recordingAllowed = root.dataset.recordingAllowed !== 'no';
+    showInsecureNotice(root);
     root.querySelector('#reactions')?.addEventListener('click', (e) => {
       const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
       if (isReactionEmoji(emoji)) this.connection.send({ type: 'react', emoji });
@@ -112,6 +115,19 @@ class RoomClient {
 
   private t(key: string, params: Record<string, string | number> = {}) {
     return Object.entries(params).reduce((text, [k, v]) => text.replaceAll(`{${k}}`, String(v)), this.strings[key] ?? key);
+  }
+
+  /**
+   * An audio failure in words: the server's refusals come translated (PendingRequests), a browser or
+   * library error (mediasoup-client's UnsupportedError, InvalidStateError, a DOMException) never
+   * reaches the person as such.
+   */
+  private audioErrorText(error: unknown): string {
+    if (error instanceof MediaUnsupported || (error as Error)?.name === 'UnsupportedError') return this.t('insecure.unsupported');
+    const e = error as Error;
+    if (e instanceof Error && e.name === 'Error' && e.message && e.message !== 'timeout') return e.message; // the server's words
+    console.warn('room audio failed', error);
+    return this.t('insecure.audioFailed');
   }
 
   private errorText(m: Extract<ServerMessage, { type: 'error' }>): string {
@@ -163,7 +179,7 @@ class RoomClient {
       const me = this.room.me;
       if (me && me.role !== 'listener') await this.startMicrophone();
     } catch (error) {
-      this.toast((error as Error).message);
+      this.toast(this.audioErrorText(error), 8000);
       this.setLocal({ audio: 'off' });
     }
   }
@@ -223,7 +239,7 @@ class RoomClient {
         if (aboutMe) this.resumeMicrophone();
         return;
       case 'newConsumer':
-        return this.audio.consume(m).catch((e: Error) => this.toast(e.message));
+        return this.audio.consume(m).catch((e: unknown) => this.toast(this.audioErrorText(e)));
       case 'consumerClosed':
         return this.audio.consumerClosed(m.consumerId);
       case 'mediaReset':
@@ -318,6 +334,19 @@ class RoomClient {
   }
 }
 
+/**
+ * A page the browser does not treat as secure (plain http on another machine): it says at once what
+ * works (listening) and what does not (the microphone), before anyone clicks.
+ */
+function showInsecureNotice(root: HTMLElement) {
+  const notice = root.querySelector<HTMLElement>('#insecure-notice');
+  const abilities = mediaAbilities();
+  if (!notice || abilities.canSpeak) return;
+  notice.hidden = false;
+  notice.querySelector<HTMLElement>('[data-when="listen"]')!.hidden = !abilities.canListen;
+  notice.querySelector<HTMLElement>('[data-when="no-listen"]')!.hidden = abilities.canListen;
+}
+
 /** htmx's CSRF header from the page (the body's hx-headers), for the client's own POSTs. */
 function csrfHeader(): Record<string, string> {
   try {
@@ -346,3 +375,6 @@ if (root?.dataset.live === 'yes') {
     window.salonRoom = new RoomClient(root);
   }
 }
+// The admin's connectivity self-test (/admin/network) uses the same audio code.
+const selfTest = document.getElementById('self-test');
+if (selfTest) bindSelfTest(selfTest);

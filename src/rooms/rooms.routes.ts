@@ -47,7 +47,7 @@ function identifyBrowser(deps: Pick<AppDeps, 'anonymous' | 'limiter'>, ctx: Requ
   return browser;
 }
 
-export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'users'>) {
+export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'users'>) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
     const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
@@ -108,7 +108,7 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'contexts
         const replay = live ? null : await deps.replays.access(room.id, ctx.viewer);
         if (replay) return renderReplay(deps, ctx, { room, host, access: replay });
         const recording = { recording: !!live?.state.recording, recordingAllowed: ctx.settings.recordingAllowed !== 'no' };
-        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes, ...recording }));
+        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes, ...recording, secureUrl: secureRoomUrl(deps.config.publicUrl, room.id) }));
       },
       linkParams,
     )
@@ -155,4 +155,9 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'contexts
       },
       { ...idParams, body: t.Object({ reason: t.Optional(t.String({ maxLength: 5000 })), target: t.Optional(t.String({ maxLength: 64 })), _csrf: t.Optional(t.String({ maxLength: 200 })) }) },
     );
+}
+
+/** The room at the instance's https address, for a visitor on a plain-http page (none without an https publicUrl). */
+function secureRoomUrl(publicUrl: string, roomId: string): string | null {
+  return publicUrl.startsWith('https://') ? `${publicUrl.replace(/\/+$/, '')}/r/${roomId}` : null;
 }
