@@ -5,9 +5,12 @@
 # Run by hand (as root) after changing the Dockerfile or the set-up scripts; not part of `npm test`
 # (about 5-10 minutes, most of it the media worker build).
 #
-#   scripts/docker-check.sh [--rebuild-base] [--keep]
+#   scripts/docker-check.sh [--rebuild-base] [--keep] [--systemd]
 #     --rebuild-base  make the base image again even when salon-debian:12 exists
 #     --keep          leave the test container and its volume behind (for a look with docker logs)
+#     --systemd       also run the image's binary as a systemd service: systemd as PID 1 in a container,
+#                     the unit from `salon print-systemd-unit`, /healthz, a port below 1024 through the
+#                     capability, restart after a crash, clean stop (needs a daemon that allows it)
 #
 # Environment: SALON_CHECK_PORT (HTTP port on the host network, default 18080), SALON_CHECK_TAG
 # (image tag, default salon:check), SALON_BASE_TAG (default salon-debian:12).
@@ -22,12 +25,13 @@ base_tag="${SALON_BASE_TAG:-salon-debian:12}"
 image_tag="${SALON_CHECK_TAG:-salon:check}"
 port="${SALON_CHECK_PORT:-18080}"
 name="salon-check-$$"
-rebuild_base=0 keep=0
+rebuild_base=0 keep=0 with_systemd=0
 for arg in "$@"; do
   case "$arg" in
     --rebuild-base) rebuild_base=1 ;;
     --keep) keep=1 ;;
-    *) echo "docker-check: unknown argument '$arg' (expected --rebuild-base, --keep)" >&2; exit 2 ;;
+    --systemd) with_systemd=1 ;;
+    *) echo "docker-check: unknown argument '$arg' (expected --rebuild-base, --keep, --systemd)" >&2; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot and dockerd need it)"
@@ -159,6 +163,67 @@ logs=$(docker logs "$name" 2>&1)
 echo "$logs" | grep -q 'stopped cleanly' || { echo "$logs" | tail -n 20 >&2; die "no 'stopped cleanly' in the log"; }
 say "docker stop: exit 0, stopped cleanly"
 timed "docker stop"
+
+# --- Optional: the same binary as a hardened systemd service ---
+if [ $with_systemd = 1 ]; then
+  sd_tag="${base_tag%%:*}-systemd:${base_tag##*:}"
+  sd_name="salon-check-systemd-$$"
+  cleanup_systemd() { docker rm -f "$sd_name" >/dev/null 2>&1 || true; cleanup; }
+  trap cleanup_systemd EXIT
+  if ! docker image inspect "$sd_tag" >/dev/null 2>&1; then
+    say "making $sd_tag (the base with systemd and the runtime libraries)"
+    docker rm -f "$sd_name-prep" >/dev/null 2>&1 || true
+    docker run --name "$sd_name-prep" --network host "$base_tag" bash -c 'apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd systemd-sysv curl \
+        libabsl20220623 libuv1 libssl3 libusrsctp2 libstdc++6 ffmpeg >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/*' ||
+      die "could not install systemd in $base_tag"
+    docker commit --change 'CMD ["/lib/systemd/systemd"]' "$sd_name-prep" "$sd_tag" >/dev/null
+    docker rm "$sd_name-prep" >/dev/null
+  fi
+  # systemd as PID 1 needs the cgroup tree and most capabilities: all those this machine grants.
+  caps=(--privileged)
+  if ! docker run --rm "${caps[@]}" "$sd_tag" true >/dev/null 2>&1; then
+    caps=(--cap-add ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined --device-cgroup-rule 'a *:* rwm')
+    bounding=$((16#$(awk '/^CapBnd/ {print $2}' /proc/self/status)))
+    for bit in $(seq 0 40); do
+      if [ $(((bounding >> bit) & 1)) = 0 ]; then
+        cap=$(capsh --decode=$(printf '%x' $((1 << bit))) 2>/dev/null | sed 's/.*=cap_//') || true
+        [ -n "$cap" ] && caps+=(--cap-drop "${cap^^}")
+      fi
+    done
+  fi
+  docker run -d --name "$sd_name" "${caps[@]}" --network host --cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
+    --tmpfs /run --tmpfs /run/lock "$sd_tag" >/dev/null || die "systemd container did not start"
+  box=$(docker create "$image_tag")
+  docker cp "$box":/usr/local/bin/salon /tmp/salon-check-bin && docker rm "$box" >/dev/null
+  docker cp /tmp/salon-check-bin "$sd_name":/usr/local/bin/salon && rm -f /tmp/salon-check-bin
+  sd_port=$((port + 1))
+  docker exec -e SD_PORT="$sd_port" "$sd_name" bash -c '
+    set -e
+    for _ in $(seq 1 30); do state=$(systemctl is-system-running || true); case $state in running|degraded) break ;; esac; sleep 0.5; done
+    useradd --system --home-dir /var/lib/salon --shell /usr/sbin/nologin salon
+    unit=/etc/systemd/system/salon.service
+    healthz() { for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$1/healthz" 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+    salon print-systemd-unit --data-dir /var/lib/salon --host 127.0.0.1 --port "$SD_PORT" --workers 1 --web-rtc-port 0 >$unit
+    systemd-analyze verify $unit
+    systemctl daemon-reload && systemctl start salon
+    body=$(healthz "$SD_PORT"); echo "service /healthz: $body"
+    pid=$(systemctl show salon -p MainPID --value)
+    grep -q "^NoNewPrivs:\s*1" /proc/$pid/status && grep -q "^CapEff:\s*0*$" /proc/$pid/status
+    kill -9 "$pid"; sleep 6
+    [ "$(systemctl show salon -p NRestarts --value)" = 1 ] || { echo "no restart after a crash"; exit 1; }
+    body=$(healthz "$SD_PORT"); echo "restarted after kill -9: $body"
+    systemctl stop salon
+    [ "$(systemctl show salon -p Result --value)" = success ] && journalctl -u salon --no-pager | grep -q "stopped cleanly"
+    salon print-systemd-unit --data-dir /var/lib/salon --host 127.0.0.1 --port 81 --workers 1 --web-rtc-port 0 >$unit
+    grep -q "^AmbientCapabilities=CAP_NET_BIND_SERVICE$" $unit
+    systemctl daemon-reload && systemctl start salon
+    body=$(healthz 81); echo "port 81 through CAP_NET_BIND_SERVICE: $body"
+    systemctl stop salon
+  ' || { docker exec "$sd_name" journalctl -u salon --no-pager 2>/dev/null | tail -n 20 >&2; die "the systemd service check failed"; }
+  say "systemd: unit verified, service healthy, hardened (no capabilities, NoNewPrivs), restarted after a crash, stopped cleanly, port 81 bound through the capability"
+  timed "systemd service"
+fi
 
 echo
 say "PASSED: $image_tag ($((size / 1000000)) MB) builds, serves /healthz, turns healthy and stops cleanly"
