@@ -23,6 +23,7 @@ import type { JobQueue } from './jobs/job-queue';
 import type { RoomRecorders } from './recording/room-recorders';
 import type { ClipsService } from './recording/clips/clips.service';
 import type { ReplaysService } from './recording/replay/replays.service';
+import type { SchedulesService } from './schedules/schedules.service';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -49,4 +50,5 @@ export interface AppDeps {
   recorders: RoomRecorders;
   clips: ClipsService;
   replays: ReplaysService;
+  schedules: SchedulesService;
 }

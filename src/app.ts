@@ -15,6 +15,7 @@ import { roomRoutes } from './rooms/rooms.routes';
 import { clipsRoutes } from './recording/clips/clips.routes';
 import { feedRoutes } from './recording/feed/feed.routes';
 import { replayRoutes } from './recording/replay/replays.routes';
+import { scheduleRoutes } from './schedules/schedules.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
 import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
     .use(invitesRoutes(deps))
     .use(adminRoutes(deps))
     .use(adminRoomsRoutes(deps))
+    .use(scheduleRoutes(deps))
     .use(roomRoutes(deps))
     .use(clipsRoutes(deps))
     .use(feedRoutes(deps))

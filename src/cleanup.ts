@@ -5,6 +5,8 @@ import type { Logger } from './log';
 import { purgeExpiredReplays, type ReplayRetentionDeps } from './recording/retention';
 import type { RateLimiter } from './shared/rate-limiter';
 import type { ClipsService } from './recording/clips/clips.service';
+import type { SchedulesService } from './schedules/schedules.service';
+import { startReminderTimer } from './schedules/reminder-timer';
 
 export interface Purged {
   sessions: number;
@@ -22,8 +24,9 @@ export async function purgeExpiredClips(deps: { clips?: Pick<ClipsService, 'purg
   return deps.clips ? deps.clips.purgeExpired() : 0;
 }
 
-/** Purges now and then every `intervalMs`; the returned function stops it (server shutdown). */
-export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: RateLimiter; log: Logger; clips?: Pick<ClipsService, 'purgeExpired'> } & ReplayRetentionDeps, intervalMs = 3600_000): () => void {
+/** Purges now and then every `intervalMs` (and runs the scheduled rooms' 30-second timer); the returned function stops both (server shutdown). */
+export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: RateLimiter; log: Logger; clips?: Pick<ClipsService, 'purgeExpired'>; schedules?: Pick<SchedulesService, 'processDue'> } & ReplayRetentionDeps, intervalMs = 3600_000): () => void {
+  const stopReminders = deps.schedules ? startReminderTimer({ schedules: deps.schedules, log: deps.log }) : () => {};
   const run = async () => {
     try {
       const clips = await purgeExpiredClips(deps);
@@ -37,5 +40,8 @@ export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: R
   void run();
   const timer = setInterval(run, intervalMs);
   timer.unref(); // never keeps the process alive on its own
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    stopReminders();
+  };
 }

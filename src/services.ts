@@ -28,6 +28,9 @@ import { RoomRecorders, finaliseRecordingKind } from './recording/room-recorders
 import { finaliseRecordingJob } from './recording/mix/finalise-recording.job';
 import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
+import { SchedulesService } from './schedules/schedules.service';
+import { inboxNotifier } from './schedules/inbox-notifier';
+import type { Notifier } from './notifications/notification.model';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -46,7 +49,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   // After the media plane: a room's recorder taps its MediaRoom.
   const recorders = new RoomRecorders({ db, log: base.log, live, media, settings, jobs, dataDir: config.dataDir, ffmpeg: config.ffmpegPath });
   jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath }));
-  return {
+  const services = {
     ...base,
     settings,
     sessions,
@@ -69,4 +72,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     avatars: new AvatarStore(config.dataDir),
     contexts: new RequestContexts({ config, sessions, settings }),
   };
+  // Scheduled rooms start through the rooms service and tell people through the notifier.
+  const notifier = (services as { notifications?: Notifier }).notifications ?? inboxNotifier(db);
+  return { ...services, schedules: new SchedulesService({ ...services, notifier }) };
 }

@@ -58,6 +58,10 @@ export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
       ${select('requireAccountToListen', [{ value: 'no', label: t('admin.listen.anyone') }, { value: 'yes', label: t('admin.listen.account') }])}
       ${field(ctx, { name: 'anonymousListenersPerIpPerHour', label: t('admin.setting.anonymousListenersPerIpPerHour'), type: 'number', value: v.anonymousListenersPerIpPerHour, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       ${field(ctx, { name: 'roomSocketsPerIp', label: t('admin.setting.roomSocketsPerIp'), type: 'number', value: v.roomSocketsPerIp, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
+      <h2 id="scheduling">${t('schedule.admin.heading')}</h2>
+      ${field(ctx, { name: 'scheduleMaxDaysAhead', label: t('schedule.admin.maxDaysAhead'), type: 'number', value: v.scheduleMaxDaysAhead, errors: view.errors })}
+      ${field(ctx, { name: 'maxUpcomingPerHost', label: t('schedule.admin.maxUpcoming'), type: 'number', value: v.maxUpcomingPerHost, errors: view.errors })}
+      ${field(ctx, { name: 'scheduleGraceMinutes', label: t('schedule.admin.graceMinutes'), type: 'number', value: v.scheduleGraceMinutes, errors: view.errors, hint: t('schedule.admin.graceMinutes.hint') })}
       <h2 id="recording">${t('admin.recording.heading')}</h2>
       ${select('recordingAllowed', [{ value: 'yes', label: t('admin.recording.allowed') }, { value: 'no', label: t('admin.recording.forbidden') }])}
       ${field(ctx, { name: 'replayRetentionDays', label: t('admin.setting.replayRetentionDays'), type: 'number', value: v.replayRetentionDays, errors: view.errors, hint: t('admin.setting.replayRetentionDays.hint') })}

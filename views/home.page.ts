@@ -3,6 +3,7 @@ import { html } from '../src/shared/html';
 import type { PublicParticipant } from '../src/rooms/live/room.model';
 import { avatar } from './components';
 import { layout, type PageContext } from './layout';
+import { upcomingSlot } from './schedule.pages';
 
 export interface LiveRoomCard {
   id: string;
@@ -39,6 +40,7 @@ export function homePage(ctx: PageContext, view: { description: string; rooms: L
           <ul class="room-cards">${view.rooms.map(card)}</ul>`
           : html`<p class="empty">${t('home.noRooms')}</p>`
       }
-    </section>`,
+    </section>
+    ${upcomingSlot(ctx, 'home-upcoming', '/upcoming')}`,
   });
 }

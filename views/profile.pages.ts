@@ -5,6 +5,7 @@ import type { Relationship } from '../src/social/social.service';
 import { actionButton, avatar } from './components';
 import { listingsSlot } from './clip.page';
 import { layout, type PageContext } from './layout';
+import { upcomingSlot } from './schedule.pages';
 
 export interface ProfileView {
   user: User;
@@ -51,6 +52,7 @@ export function profilePage(ctx: PageContext, view: ProfileView) {
         : ''}
     </div>
   </section>
+  ${upcomingSlot(ctx, 'profile-upcoming', `/@${user.handle}/upcoming`)}
   ${listingsSlot(ctx, 'profile-replays', `/@${user.handle}/replays`)}`;
   return layout(ctx, { title: `${user.display_name} (@${user.handle})`, body });
 }

@@ -1,5 +1,5 @@
 // The host's studio /studio: start a room, see my live and past rooms.
-import { html } from '../src/shared/html';
+import { html, type SafeHtml } from '../src/shared/html';
 import type { Room } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { HostingEligibility } from '../src/accounts/hosting.service';
@@ -16,6 +16,8 @@ export interface StudioView {
   errors: FieldError[];
   /** The instance lets hosts record rooms (else no "record" choice is offered). */
   recordingAllowed: boolean;
+  /** My scheduled rooms and the form to schedule one (views/schedule.pages.ts). */
+  scheduled?: SafeHtml;
 }
 
 export function studioPage(ctx: PageContext, view: StudioView) {
@@ -53,6 +55,7 @@ export function studioPage(ctx: PageContext, view: StudioView) {
     title: t('studio.heading'),
     body: html`<h1>${t('studio.heading')}</h1>
     ${live.length ? html`<section class="card"><h2>${t('studio.live')}</h2><ul class="rows">${live.map(roomRow)}</ul></section>` : newRoom}
+    ${view.scheduled ?? ''}
     <section class="card"><h2>${t('studio.past')}</h2>
       ${past.length ? html`<ul class="rows">${past.map(roomRow)}</ul>` : html`<p class="empty">${t('studio.noPast')}</p>`}
     </section>

@@ -17,6 +17,7 @@ import { errorCodes } from './live/protocol';
 import { reactionEmojis, RoomError } from './live/room.model';
 import { requireAdmin } from '../web/guards';
 import { renderReplay } from '../recording/replay/replay-page';
+import { renderScheduledRoom, studioScheduleSection } from '../schedules/schedule-page';
 
 const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
   removed: 'room.refused.removed',
@@ -47,11 +48,13 @@ function identifyBrowser(deps: Pick<AppDeps, 'anonymous' | 'limiter'>, ctx: Requ
   return browser;
 }
 
-export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'users'>) {
+export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'schedules' | 'users'>) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
     const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
-    return studioPage(ctx, { hosting: await deps.hosting.eligibility(viewer), rooms, values, errors, recordingAllowed: ctx.settings.recordingAllowed !== 'no' });
+    const hosting = await deps.hosting.eligibility(viewer);
+    const scheduled = await studioScheduleSection(deps, ctx, viewer, hosting.allowed);
+    return studioPage(ctx, { hosting, rooms, values, errors, recordingAllowed: ctx.settings.recordingAllowed !== 'no', scheduled });
   };
 
   return new Elysia({ name: 'rooms' })
@@ -85,6 +88,8 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' 
       '/r/:id',
       async ({ ctx, params, query }) => {
         const room = roomIdPattern.test(params.id) ? await deps.rooms.find(params.id) : undefined;
+        // Not live yet (or cancelled, missed): the scheduled room's page, same address.
+        if (!room && roomIdPattern.test(params.id) && (await deps.schedules.find(params.id))) return renderScheduledRoom(deps, ctx, params.id);
         if (!room) throw new NotFound('No such room');
         const host = (await deps.users.byId(room.host_id))!;
         const live = deps.live.get(room.id);

@@ -32,8 +32,8 @@ export class RoomsService {
     private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService },
   ) {}
 
-  /** "Start now": the room is live at once and gets its shareable /r/<id>. */
-  async createAndStart(host: User, input: NewRoomInput): Promise<Room> {
+  /** "Start now": the room is live at once and gets its shareable /r/<id> (a scheduled room keeps its own id). */
+  async createAndStart(host: User, input: NewRoomInput, opts: { id?: string } = {}): Promise<Room> {
     const room = validateNewRoom(input);
     const eligibility = await this.deps.hosting.eligibility(host);
     if (!eligibility.allowed) {
@@ -47,7 +47,7 @@ export class RoomsService {
     if (await findLiveRoomOfHost(this.deps.db, host.id)) throw await alreadyLive();
     // The database keeps one live room per host (a unique index): parallel starts make one room.
     const row = await insertLiveRoom(this.deps.db, {
-      id: randomCode(),
+      id: opts.id ?? randomCode(),
       host_id: host.id,
       title: room.title,
       topics: room.topics,

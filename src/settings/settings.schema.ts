@@ -35,6 +35,12 @@ export interface InstanceSettings {
   hostStorageQuotaMb: number;
   /** Clips are deleted this many days after they are made; 0 = kept. */
   clipRetentionDays: number;
+  /** How far ahead a room may be scheduled, in days. */
+  scheduleMaxDaysAhead: number;
+  /** Scheduled rooms one host may have waiting to start. */
+  maxUpcomingPerHost: number;
+  /** Minutes after its time a scheduled room may still be started; then it is marked missed. */
+  scheduleGraceMinutes: number;
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -56,6 +62,9 @@ export const defaultSettings: InstanceSettings = {
   replayRetentionDays: 0,
   hostStorageQuotaMb: 2000,
   clipRetentionDays: 30,
+  scheduleMaxDaysAhead: 30,
+  maxUpcomingPerHost: 10,
+  scheduleGraceMinutes: 30,
 };
 
 type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
@@ -79,4 +88,7 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   replayRetentionDays: { kind: 'int', min: 0, max: 36_500 },
   hostStorageQuotaMb: { kind: 'int', min: 0, max: 10_000_000 },
   clipRetentionDays: { kind: 'int', min: 0, max: 36_500 },
+  scheduleMaxDaysAhead: { kind: 'int', min: 1, max: 365 },
+  maxUpcomingPerHost: { kind: 'int', min: 1, max: 100 },
+  scheduleGraceMinutes: { kind: 'int', min: 1, max: 1440 },
 };

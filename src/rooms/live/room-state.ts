@@ -40,6 +40,12 @@ export class RoomState {
   hostlessSince: number | null = null;
   /** The stage is being recorded (the host decides; people on stage consent one by one). */
   recording = false;
+  /**
+   * People a scheduled room's host invited in advance and who accepted (user id → role): on their
+   * first join they go straight on stage (muted; in a recorded room their microphone still waits
+   * for their consent), or get the invitation to accept when the stage is full.
+   */
+  readonly seatedInAdvance = new Map<number, InviteKind>();
 
   constructor(readonly config: RoomStateConfig) {}
 
@@ -121,9 +127,16 @@ export class RoomState {
       pendingInvite: null,
       recordingConsent: isHost, // the host decides whether the room is recorded
     };
+    const seat = person.userId === null || isHost ? undefined : this.seatedInAdvance.get(person.userId);
+    if (seat) {
+      this.seatedInAdvance.delete(person.userId!); // once: a later move to the listeners holds
+      if (this.hasRoomFor(seat, participant)) participant.role = seat;
+      else participant.pendingInvite = seat;
+    }
     this.participants.set(person.id, participant);
     this.byRole[participant.role].add(participant);
     const events: RoomEvent[] = [{ type: 'participantJoined', participant: this.view(participant) }];
+    if (participant.pendingInvite) events.push({ type: 'invited', id: participant.id, as: participant.pendingInvite });
     events.push(...this.afterPresenceChange(now));
     return { participant, events, reconnected: false };
   }
@@ -350,6 +363,15 @@ export class RoomState {
     // A new speaker arrives muted and unmutes when ready, as in every audio room app.
     if (kind === 'speaker') actor.muted = true;
     return this.setRole(actor, kind, now);
+  }
+
+  private hasRoomFor(kind: InviteKind, target: Participant): boolean {
+    try {
+      this.checkRoomFor(kind, target);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private checkRoomFor(kind: InviteKind, target: Participant) {
