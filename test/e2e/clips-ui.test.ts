@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { findRecordingOfRoom } from '../../src/recording/recordings.repository';
-import { launchBrowser, signUpInBrowser, toneWav, waitForAudio } from '../support/browser';
+import { launchBrowser, signUpInBrowser, toneWav, waitForAudio, measureElementAudio } from '../support/browser';
 import { startTestSalon, tempDir, type TestSalon } from '../support/salon';
 
 let salon: TestSalon;
@@ -47,31 +47,6 @@ async function screenshots(page: Page, name: string) {
   await page.setViewportSize({ width: 1000, height: 900 });
 }
 
-/** Loudness and dominant frequency of what an <audio> element of the page plays (WebAudio on the element). */
-const measureElement = (page: Page, selector: string) =>
-  page.evaluate(async (selector) => {
-    const audio = document.querySelector<HTMLAudioElement>(selector)!;
-    const w = window as unknown as { clipAnalyser?: { ctx: AudioContext; analyser: AnalyserNode; audio: HTMLAudioElement } };
-    if (w.clipAnalyser?.audio !== audio) {
-      const ctx = new AudioContext();
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 8192;
-      ctx.createMediaElementSource(audio).connect(analyser);
-      analyser.connect(ctx.destination);
-      w.clipAnalyser = { ctx, analyser, audio };
-    }
-    const { ctx, analyser } = w.clipAnalyser!;
-    await ctx.resume();
-    await new Promise((r) => setTimeout(r, 600));
-    const samples = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(samples);
-    const rms = Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(bins);
-    let peak = 1;
-    for (let i = 1; i < bins.length; i++) if (bins[i]! > bins[peak]!) peak = i;
-    return { rms, peakHz: (peak * ctx.sampleRate) / analyser.fftSize, paused: audio.paused };
-  }, selector);
 
 test('a listener clips the live room (toast, room keeps playing, the clip plays 440 Hz), then clips the replay at the player position', async () => {
   await host.goto(`${salon.url}/studio`);
@@ -119,7 +94,7 @@ test('a listener clips the live room (toast, room keeps playing, the clip plays 
   await listener.waitForFunction(() => document.querySelector<HTMLAudioElement>('.clip-player')!.readyState >= 1, undefined, { timeout: 10_000 });
   await listener.evaluate(() => document.querySelector<HTMLAudioElement>('.clip-player')!.play());
   let heard = { rms: 0, peakHz: 0, paused: true };
-  for (let i = 0; i < 10 && !(heard.rms > 0.02 && Math.abs(heard.peakHz - 440) < 25); i++) heard = await measureElement(listener, '.clip-player');
+  for (let i = 0; i < 10 && !(heard.rms > 0.02 && Math.abs(heard.peakHz - 440) < 25); i++) heard = await measureElementAudio(listener, '.clip-player');
   expect(heard.paused).toBe(false);
   expect(heard.rms).toBeGreaterThan(0.02);
   expect(Math.abs(heard.peakHz - 440)).toBeLessThan(25);

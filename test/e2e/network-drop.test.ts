@@ -3,11 +3,10 @@
 // until Chromium gives ICE up, then comes back; the room's audio must return by itself through the
 // client's ICE restart. Needs root and `ip` (iproute2), not iptables: it fails, never skips, without.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { chromiumPath, signUpInBrowser, startRoomInBrowser, toneWav, waitForAudio, type AudioReading } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { chromiumPath, launchBrowser, signUpInBrowser, startRoomInBrowser, toneWav, waitForAudio, type AudioReading } from '../support/browser';
 import { startTestSalon, tempDir, waitFor, type TestSalon } from '../support/salon';
 
 const ns = `salon-drop-${process.pid}`;
@@ -76,29 +75,9 @@ async function launchChromium(opts: { inNamespace?: boolean; fakeMicWav?: string
     writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${ns} ${chromiumPath} "$@"\n`);
     chmodSync(executablePath, 0o755);
   }
-  const profile = mkdtempSync(join(tmpdir(), 'salon-chromium-'));
-  const args = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required',
-    `--unsafely-treat-insecure-origin-as-secure=${salon.url}`,
-    ...(opts.fakeMicWav ? [`--use-file-for-fake-audio-capture=${opts.fakeMicWav}`] : []),
-  ];
-  const context = await chromium.launchPersistentContext(profile, { executablePath, args });
-  const page = context.pages()[0] ?? (await context.newPage());
-  closers.push(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  return page;
+  const browser = await launchBrowser(opts.fakeMicWav, { executablePath, extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${salon.url}`] });
+  closers.push(() => browser.close());
+  return browser.page;
 }
 
 beforeAll(async () => {

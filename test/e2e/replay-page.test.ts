@@ -1,7 +1,7 @@
 // The replay page in real Chromium: the <audio> element plays the replay (a WebAudio analyser on
 // the element hears the 440 Hz tone), `?t=` starts playback there, and a chapter link seeks.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, measureElementAudio } from '../support/browser';
 import { makeReplay } from '../support/replay-fixture';
 import { startTestSalon, type TestSalon } from '../support/salon';
 import { signUp } from '../support/web-client';
@@ -26,32 +26,7 @@ afterAll(async () => {
   await salon.dispose();
 });
 
-/** Loudness and dominant frequency of what the page's replay <audio> plays (through WebAudio). */
-const measure = () =>
-  browser.page.evaluate(async () => {
-    const audio = document.querySelector<HTMLAudioElement>('#replay-audio')!;
-    const w = window as unknown as { replayAnalyser?: { ctx: AudioContext; analyser: AnalyserNode } };
-    if (!w.replayAnalyser) {
-      const ctx = new AudioContext();
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 8192;
-      const source = ctx.createMediaElementSource(audio);
-      source.connect(analyser);
-      analyser.connect(ctx.destination);
-      w.replayAnalyser = { ctx, analyser };
-    }
-    const { ctx, analyser } = w.replayAnalyser;
-    await ctx.resume();
-    await new Promise((r) => setTimeout(r, 600));
-    const samples = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(samples);
-    const rms = Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(bins);
-    let peak = 0;
-    for (let i = 1; i < bins.length; i++) if (bins[i]! > bins[peak]!) peak = i;
-    return { rms, peakHz: (peak * ctx.sampleRate) / analyser.fftSize, time: audio.currentTime, paused: audio.paused };
-  });
+const measure = () => measureElementAudio(browser.page, '#replay-audio');
 
 describe('the replay page in Chromium', () => {
   test('?t= starts playback there and the analyser hears the 440 Hz tone', async () => {

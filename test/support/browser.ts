@@ -57,6 +57,39 @@ export interface AudioReading {
   peakHz: number;
 }
 
+export interface ElementAudioReading extends AudioReading {
+  time: number;
+  paused: boolean;
+}
+
+/** Loudness and dominant frequency of what one <audio> element of the page plays (WebAudio on the element). */
+export function measureElementAudio(page: Page, selector: string): Promise<ElementAudioReading> {
+  return page.evaluate(async (selector) => {
+    const audio = document.querySelector<HTMLAudioElement>(selector)!;
+    const w = window as unknown as { salonElementAnalyser?: { ctx: AudioContext; analyser: AnalyserNode; audio: HTMLAudioElement } };
+    // An element can feed one MediaElementSource only: keep it, and make a new one for a new element.
+    if (w.salonElementAnalyser?.audio !== audio) {
+      const ctx = new AudioContext();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 8192;
+      ctx.createMediaElementSource(audio).connect(analyser);
+      analyser.connect(ctx.destination);
+      w.salonElementAnalyser = { ctx, analyser, audio };
+    }
+    const { ctx, analyser } = w.salonElementAnalyser!;
+    await ctx.resume();
+    await new Promise((r) => setTimeout(r, 600));
+    const samples = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(samples);
+    const rms = Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let peak = 1;
+    for (let i = 1; i < bins.length; i++) if (bins[i]! > bins[peak]!) peak = i;
+    return { rms, peakHz: (peak * ctx.sampleRate) / analyser.fftSize, time: audio.currentTime, paused: audio.paused };
+  }, selector);
+}
+
 /** Measures what the page's room audio element is playing: loudness and dominant frequency. */
 export function measureRoomAudio(page: Page, windowMs = 600): Promise<AudioReading> {
   return page.evaluate(async (ms) => {
