@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createApp, type AppDeps } from '../src/app';
 import { loadConfig } from '../src/config/config.load';
 
-type Guard = 'anyone' | 'anonymous' | 'signed-in' | 'host' | 'room host or admin' | 'admin' | 'room members';
+type Guard = 'anyone' | 'anonymous' | 'signed-in' | 'host' | 'room host' | 'room host or admin' | 'admin' | 'room members';
 
 /** Who may call each route, and what it does, by `METHOD path` as Elysia lists it. */
 export const routeNotes: Record<string, { guard: Guard; does: string }> = {
@@ -46,9 +46,23 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'GET /admin/rooms': { guard: 'admin', does: 'live rooms with who is in them, to moderate' },
   'GET /admin/network': { guard: 'admin', does: 'https or not (people on other machines cannot speak over plain http), the media address, ports and TURN handed to browsers, the connectivity self-test' },
   'WS /admin/network/self-test': { guard: 'admin', does: "connectivity self-test socket: media signalling on a router of its own (no room), the browser's silence looped back; closed with the socket or after 60 s" },
+  'GET /schedules/schedule.js': { guard: 'anyone', does: "scheduled rooms' script: remembers the browser's time zone (cookie), local times, live countdown" },
+  'GET /studio/schedule': { guard: 'signed-in', does: 'the form to schedule a room (also in the studio)' },
+  'POST /studio/schedule': { guard: 'host', does: 'schedule a room: in the future, within scheduleMaxDaysAhead, at most maxUpcomingPerHost; invitees told' },
+  'GET /r/:id/edit': { guard: 'room host', does: "edit form of a scheduled room (others: 404)" },
+  'POST /r/:id/edit': { guard: 'room host', does: 'change a scheduled room; a new time tells reminder holders and invitees' },
+  'POST /r/:id/cancel': { guard: 'room host or admin', does: 'cancel a scheduled room; reminder holders and invitees told' },
+  'POST /r/:id/start': { guard: 'room host', does: 'start a scheduled room from 15 minutes before (409 earlier); the live room keeps the id' },
+  'POST /r/:id/invitation': { guard: 'signed-in', does: 'an invitee accepts or declines to speak or co-host (others: 403)' },
+  'POST /r/:id/remind': { guard: 'signed-in', does: 'remind me when this scheduled room starts (htmx: the button swaps itself)' },
+  'POST /r/:id/remind/cancel': { guard: 'signed-in', does: 'cancel my reminder' },
+  'GET /r/:id/calendar.ics': { guard: 'anyone', does: 'the scheduled room as iCalendar (alarm 15 minutes before); hidden from people the host blocked' },
+  'GET /@:handle/calendar.ics': { guard: 'anyone', does: "a host's upcoming rooms as a calendar feed to subscribe to" },
+  'GET /upcoming': { guard: 'anyone', does: 'upcoming scheduled rooms (followed hosts first): page, htmx fragment for home, or JSON' },
+  'GET /@:handle/upcoming': { guard: 'anyone', does: "a host's upcoming rooms: page, htmx fragment for the profile, or JSON" },
   'GET /studio': { guard: 'signed-in', does: 'my rooms and the form to start one' },
   'POST /studio/rooms': { guard: 'host', does: 'start a room (those allowed to host)' },
-  'GET /r/:id': { guard: 'anyone', does: 'room page (live or ended); unknown, malformed or hidden ids are 404' },
+  'GET /r/:id': { guard: 'anyone', does: 'room page (scheduled, live or ended); unknown, malformed or hidden ids are 404' },
   'GET /r/:id/listeners': { guard: 'room host or admin', does: 'JSON list of signed-in listeners (host, co-hosts, admins)' },
   'POST /r/:id/end': { guard: 'room host or admin', does: 'end the room' },
   'POST /r/:id/remove': { guard: 'admin', does: 'remove someone from a live room; they cannot come back' },
@@ -93,7 +107,7 @@ Every route Salon serves, in the order \`src/app.ts\` registers them. Generated 
 may call it, what it does); \`test/unit/route-table.test.ts\` fails when this file is out of date.
 
 Who: **anyone** (signed in or not), **anonymous** (signed-in people are sent on), **signed-in**,
-**host** (signed in and allowed to host), **room host or admin**, **admin**, **room members** (whoever
+**host** (signed in and allowed to host), **room host** (the scheduled room's own host), **room host or admin**, **admin**, **room members** (whoever
 the room admits: signed in, or an anonymous browser when the room allows listeners without accounts).
 Guards are checked in the handlers (\`requireViewer\`, \`requireAdmin\`) and the services; JSON clients
 (\`Accept: application/json\`) get JSON from the same routes.

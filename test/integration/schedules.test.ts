@@ -37,7 +37,7 @@ const resetClock = () => (salon.deps.schedules.now = () => new Date());
 beforeAll(async () => {
   salon = await startTestSalon();
   host = await signUp(salon.url, 'sc_host'); // first account: admin, may host
-  [speaker, fan, other, nobody] = await Promise.all(['sc_speaker', 'sc_fan', 'sc_other', 'sc_nobody'].map((h) => signUp(salon.url, h)));
+  [speaker, fan, other, nobody] = (await Promise.all(['sc_speaker', 'sc_fan', 'sc_other', 'sc_nobody'].map((h) => signUp(salon.url, h)))) as [Account, Account, Account, Account];
   for (const a of [host, speaker, fan, other, nobody]) userId[a.handle] = (await salon.db.selectFrom('users').select('id').where('handle', '=', a.handle).executeTakeFirstOrThrow()).id;
 });
 afterAll(() => salon.dispose());
