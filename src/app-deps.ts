@@ -23,6 +23,9 @@ import type { JobQueue } from './jobs/job-queue';
 import type { RoomRecorders } from './recording/room-recorders';
 import type { ClipsService } from './recording/clips/clips.service';
 import type { ReplaysService } from './recording/replay/replays.service';
+import type { Mailer } from './mail/mailer';
+import type { MailSettingsStore } from './mail/mail-settings';
+import type { PasswordResetService } from './accounts/password-reset.service';
 import type { SchedulesService } from './schedules/schedules.service';
 
 export interface AppDeps {
@@ -51,4 +54,7 @@ export interface AppDeps {
   clips: ClipsService;
   replays: ReplaysService;
   schedules: SchedulesService;
+  mailSettings: MailSettingsStore;
+  mailer: Mailer;
+  passwordResets: PasswordResetService;
 }

@@ -28,6 +28,9 @@ import { RoomRecorders, finaliseRecordingKind } from './recording/room-recorders
 import { finaliseRecordingJob } from './recording/mix/finalise-recording.job';
 import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
+import { MailSettingsStore } from './mail/mail-settings';
+import { Mailer } from './mail/mailer';
+import { PasswordResetService } from './accounts/password-reset.service';
 import { SchedulesService } from './schedules/schedules.service';
 import { inboxNotifier } from './schedules/inbox-notifier';
 import type { Notifier } from './notifications/notification.model';
@@ -39,6 +42,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const accountEvents = new AccountEvents();
   const sessions = new SessionsService(db, accountEvents);
   const limiter = new RateLimiter();
+  const mailSettings = new MailSettingsStore(db);
+  await mailSettings.load();
+  const mailer = new Mailer(mailSettings);
   const social = new SocialService(db, accountEvents);
   const hosting = new HostingService(settings, social);
   const live = new LiveRooms({ db, log: base.log, settings });
@@ -71,6 +77,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     admin: new AdminService(db, accountEvents),
     avatars: new AvatarStore(config.dataDir),
     contexts: new RequestContexts({ config, sessions, settings }),
+    mailSettings,
+    mailer,
+    passwordResets: new PasswordResetService({ db, mailer, sessions, settings, limiter, log: base.log }),
   };
   // Scheduled rooms start through the rooms service and tell people through the notifier.
   const notifier = (services as { notifications?: Notifier }).notifications ?? inboxNotifier(db);
