@@ -5,8 +5,6 @@ import { authRoutes } from './accounts/auth.routes';
 import { sessionsRoutes } from './accounts/sessions.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { adminRoomsRoutes } from './admin/admin-rooms.routes';
-import { adminMailRoutes } from './admin/admin-mail.routes';
-import { passwordResetRoutes } from './accounts/password-reset.routes';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { invitesRoutes } from './invites/invites.routes';
@@ -18,6 +16,8 @@ import { clipsRoutes } from './recording/clips/clips.routes';
 import { feedRoutes } from './recording/feed/feed.routes';
 import { replayRoutes } from './recording/replay/replays.routes';
 import { scheduleRoutes } from './schedules/schedules.routes';
+import { notificationsRoutes } from './notifications/notifications.routes';
+import { notificationSettingsRoutes } from './notifications/notification-settings.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
 import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
@@ -55,19 +55,19 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(homeRoutes(deps))
     .use(authRoutes(deps))
-    .use(passwordResetRoutes(deps))
     .use(profileRoutes(deps))
     .use(settingsRoutes(deps))
     .use(sessionsRoutes(deps))
     .use(invitesRoutes(deps))
     .use(adminRoutes(deps))
     .use(adminRoomsRoutes(deps))
-    .use(adminMailRoutes(deps))
     .use(scheduleRoutes(deps))
     .use(roomRoutes(deps))
     .use(clipsRoutes(deps))
     .use(feedRoutes(deps))
     .use(replayRoutes(deps))
+    .use(notificationsRoutes(deps))
+    .use(notificationSettingsRoutes(deps))
     .use(roomSocketRoutes(deps));
 }
 

@@ -13,7 +13,7 @@ import { roomFrameLimitBytes } from './realtime/room-connections';
 import { createServices } from './services';
 import { endOrphanedRooms } from './rooms/rooms.repository';
 import { startPeriodicPurge } from './cleanup';
-import { listenOrExplain, startHttps, type HttpsService } from './tls/https-service';
+import { startHttps, type HttpsService } from './tls/https-service';
 import { tlsMode } from './tls/tls-settings';
 
 export interface RunningSalon {
@@ -59,19 +59,8 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   let port: number;
   let url: string;
   let https: HttpsService | undefined;
-  // A port or certificate problem stops start-up: close what was opened, then say why.
-  const abandon = async (error: unknown): Promise<never> => {
-    stopPurging();
-    await deps.jobs.stop();
-    await deps.notifications.stop();
-    await pool.close();
-    await db.destroy();
-    throw error;
-  };
   if (tlsMode(config) === 'off') {
-    const server = await Promise.resolve()
-      .then(() => listenOrExplain('port', config.port, () => app.listen({ hostname: config.host, port: config.port, websocket }).server!))
-      .catch(abandon);
+    const server = app.listen({ hostname: config.host, port: config.port, websocket }).server!;
     deps.live.setPublisher({ publish: (topic, data) => void server.publish(topic, data) });
     port = server.port!;
     url = `http://${hostInUrl}:${port}`;
@@ -79,7 +68,15 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
     // Each new certificate gets a new listener on the same port (see tls/https-listener.ts).
     const listen = (tls: { cert: string; key: string }, listenPort: number) =>
       app.listen({ hostname: config.host, port: listenPort, tls: { cert: tls.cert, key: tls.key }, websocket }).server!;
-    const service = await startHttps({ config, log, listen, checkIntervalMs: config.acmeCheckIntervalSeconds * 1000 }).catch(abandon);
+    const service = await startHttps({ config, log, listen, checkIntervalMs: config.acmeCheckIntervalSeconds * 1000 }).catch(async (error) => {
+      // A certificate or port problem stops start-up: close what was opened, then say why.
+      stopPurging();
+      await deps.jobs.stop();
+      await deps.notifications.stop();
+      await pool.close();
+      await db.destroy();
+      throw error;
+    });
     https = service;
     deps.live.setPublisher({ publish: (topic, data) => service.publish(topic, data) });
     port = service.port;

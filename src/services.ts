@@ -26,11 +26,9 @@ import { instanceSecret } from './settings/instance-secrets';
 import { JobQueue } from './jobs/job-queue';
 import { RoomRecorders, finaliseRecordingKind } from './recording/room-recorders';
 import { finaliseRecordingJob } from './recording/mix/finalise-recording.job';
+import { createNotifications } from './notifications/create-notifications';
 import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
-import { MailSettingsStore } from './mail/mail-settings';
-import { Mailer } from './mail/mailer';
-import { PasswordResetService } from './accounts/password-reset.service';
 import { SchedulesService } from './schedules/schedules.service';
 import { inboxNotifier } from './schedules/inbox-notifier';
 import type { Notifier } from './notifications/notification.model';
@@ -42,10 +40,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const accountEvents = new AccountEvents();
   const sessions = new SessionsService(db, accountEvents);
   const limiter = new RateLimiter();
-  const mailSettings = new MailSettingsStore(db);
-  await mailSettings.load();
-  const mailer = new Mailer(mailSettings);
   const social = new SocialService(db, accountEvents);
+  const { notifications, push } = await createNotifications({ config, db, log: base.log, settings, limiter, social });
   const hosting = new HostingService(settings, social);
   const live = new LiveRooms({ db, log: base.log, settings });
   enforceAccountChanges(accountEvents, live);
@@ -54,7 +50,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const jobs = new JobQueue(db, base.log);
   // After the media plane: a room's recorder taps its MediaRoom.
   const recorders = new RoomRecorders({ db, log: base.log, live, media, settings, jobs, dataDir: config.dataDir, ffmpeg: config.ffmpegPath });
-  jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath }));
+  jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath, onReady: notifications.replayReady }));
   const services = {
     ...base,
     settings,
@@ -67,7 +63,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     hosting,
     live,
     anonymous,
-    rooms: new RoomsService({ db, live, hosting, social, settings }),
+    rooms: new RoomsService({ db, live, hosting, social, settings, notifications }),
     media,
     jobs,
     recorders,
@@ -77,9 +73,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     admin: new AdminService(db, accountEvents),
     avatars: new AvatarStore(config.dataDir),
     contexts: new RequestContexts({ config, sessions, settings }),
-    mailSettings,
-    mailer,
-    passwordResets: new PasswordResetService({ db, mailer, sessions, settings, limiter, log: base.log }),
+    notifications,
+    push,
   };
   // Scheduled rooms start through the rooms service and tell people through the notifier.
   const notifier = (services as { notifications?: Notifier }).notifications ?? inboxNotifier(db);

@@ -23,3 +23,11 @@ declare module '*.wasm' {
   const path: string;
   export default path;
 }
+declare module '*/static/build/notifications.js' {
+  const path: string;
+  export default path;
+}
+declare module '*/static/build/sw.js' {
+  const path: string;
+  export default path;
+}

@@ -29,6 +29,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <link rel="stylesheet" href="${ctx.asset('salon.css')}">
   <link rel="icon" href="${ctx.asset('icon.svg')}" type="image/svg+xml">
   <script src="${ctx.asset('htmx.min.js')}" defer></script>
+  ${viewer ? html`<script src="${ctx.asset('notifications.js')}" defer></script>` : ''}
 </head>
 <body hx-boost="true" hx-headers="${hxHeaders}">
   <header class="site-header">
@@ -37,7 +38,8 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
     <nav class="site-nav" aria-label="${t('nav.label')}">
       ${
         viewer
-          ? html`<a href="/studio">${t('nav.studio')}</a>
+          ? html`<a href="/notifications" class="bell" id="notification-bell" data-label="${t('notifications.bell')}" aria-label="${t('notifications.bell')}" title="${t('notifications.bell')}"><span aria-hidden="true">🔔</span><span class="bell-count" id="notification-count" hidden></span></a>
+        <a href="/studio">${t('nav.studio')}</a>
         <a href="/@${viewer.handle}">@${viewer.handle}</a>
         <a href="/settings">${t('nav.settings')}</a>
         ${viewer.role === 'admin' ? html`<a href="/admin/settings">${t('nav.admin')}</a>` : ''}

@@ -8,10 +8,10 @@ import type { InviteState } from '../src/invites/invites.service';
 import { actionButton, avatar, csrfField, errorText, field, formError } from './components';
 import { layout, type PageContext } from './layout';
 
-function settingsNav(ctx: PageContext, current: string) {
+export function settingsNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/settings', 'settings.profile')} ${link('/settings/sessions', 'settings.sessions')} ${link('/settings/invites', 'settings.invites')}</nav>`;
+  return html`<nav class="tabs">${link('/settings', 'settings.profile')} ${link('/settings/sessions', 'settings.sessions')} ${link('/settings/invites', 'settings.invites')} ${link('/settings/notifications', 'notifications.settingsTab')}</nav>`;
 }
 
 export function hostingStatus(ctx: PageContext, hosting: HostingEligibility) {

@@ -178,6 +178,7 @@ export const configSchema = {
   acmeCheckIntervalSeconds: integer(1, 604800, 'How often the automatic certificate is checked and renewed when less than a third of its lifetime is left (seconds)', 86400),
   ffmpegPath: text('The ffmpeg program that records and mixes rooms (a name on PATH or a full path)', 'ffmpeg'),
   ffprobePath: text('The ffprobe program that reads recorded files', 'ffprobe'),
+  pushAllowPrivateEndpoints: flag('Accept web push endpoints on private or loopback addresses, and over plain http (tests, a push service on a private network); off refuses them, so a subscription cannot make the server POST inside its network', false),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, 'Log verbosity', 'info'),
 } satisfies Record<string, ConfigKey>;
 

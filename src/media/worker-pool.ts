@@ -2,7 +2,6 @@
 // dies or stops answering is logged and replaced, with backoff, and the server stays up.
 import type { types } from 'mediasoup';
 import type { Logger } from '../log';
-import { StartupError } from '../startup-error';
 import type { Mediasoup } from './mediasoup-loader';
 
 export interface WorkerPoolOptions {
@@ -142,7 +141,7 @@ export class MediaWorkerPool {
       });
     } catch (error) {
       worker.close();
-      throw new StartupError(`webRtcPort: cannot listen for audio on ${listenIp}:${port ?? 'random'} (${(error as Error).message}); is another program (or another Salon) using it?`);
+      throw new Error(`Cannot listen for audio on ${listenIp}:${port ?? 'random'} (${(error as Error).message}); is webRtcPort in use?`);
     }
     slot.worker = worker;
     slot.failedChecks = 0;

@@ -6,6 +6,7 @@ import type { Db } from '../db/connection';
 import type { Room, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { SocialService } from '../social/social.service';
+import type { NotificationsService } from '../notifications/notifications.service';
 import { AppError, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { FieldErrors, FormInvalid } from '../shared/form-errors';
 import { randomCode } from '../shared/random';
@@ -29,7 +30,7 @@ const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId
 
 export class RoomsService {
   constructor(
-    private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService },
+    private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService; notifications?: Pick<NotificationsService, 'notifyFollowers'> },
   ) {}
 
   /** "Start now": the room is live at once and gets its shareable /r/<id> (a scheduled room keeps its own id). */
@@ -64,6 +65,8 @@ export class RoomsService {
       // `cause` keeps the media failure's stack in the request log.
       throw Object.assign(new AppError('unavailable', `Audio is unavailable right now (${(error as Error).message}); try again in a moment`), { cause: error });
     }
+    // Followers hear about it in the background: the host's request does not wait for the fan-out.
+    this.deps.notifications?.notifyFollowers(host.id, { kind: 'hostLive', dedupeKey: `hostLive:${row.id}`, payload: { url: `/r/${row.id}`, params: { host: host.display_name, title: row.title } } });
     return row;
   }
 

@@ -4,6 +4,7 @@
 import type { Db } from '../db/connection';
 import { AccountEvents } from '../accounts/account-events';
 import type { User } from '../db/schema';
+import type { Notifier } from '../notifications/notification.model';
 import { Forbidden, Invalid } from '../shared/errors';
 import { followCounts, followCountsOf, followeeIds, hasBlocked, isFollowing, listConnections, relationshipsOf } from './social.repository';
 
@@ -22,8 +23,16 @@ export class SocialService {
   async follow(follower: User, followee: User): Promise<void> {
     if (follower.id === followee.id) throw new Invalid('You cannot follow yourself', 'handle');
     if (await this.blockedEitherWay(follower.id, followee.id)) throw new Forbidden('You cannot follow this person');
-    await this.db.insertInto('follows').values({ follower_id: follower.id, followee_id: followee.id }).onConflict((oc) => oc.doNothing()).execute();
+    const added = await this.db.insertInto('follows').values({ follower_id: follower.id, followee_id: followee.id }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    // Once per follower ever (the dedupe key): unfollowing and following again does not notify twice.
+    if (Number(added.numInsertedOrUpdatedRows) && this.notifier) {
+      const params = { name: follower.display_name, handle: follower.handle };
+      await this.notifier.notify({ userIds: [followee.id], actorId: follower.id, kind: 'newFollower', dedupeKey: `newFollower:${follower.id}`, payload: { url: `/@${follower.handle}`, params } });
+    }
   }
+
+  /** Who is told about new followers (set once at start-up; services.ts). */
+  notifier: Notifier | null = null;
 
   async unfollow(follower: User, followee: User): Promise<void> {
     await this.db.deleteFrom('follows').where('follower_id', '=', follower.id).where('followee_id', '=', followee.id).execute();

@@ -6,6 +6,7 @@ import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
 // Built by scripts/build-client.ts (the npm scripts run it first).
 import roomJs from '../../static/build/room.js' with { type: 'file' };
 import replayPlayerJs from '../../static/build/replay-player.js' with { type: 'file' };
+import notificationsJs from '../../static/build/notifications.js' with { type: 'file' };
 import packageJson from '../../package.json';
 
 const assets = {
@@ -14,6 +15,7 @@ const assets = {
   'htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
   'room.js': { path: roomJs, type: 'text/javascript; charset=utf-8' },
   'replay-player.js': { path: replayPlayerJs, type: 'text/javascript; charset=utf-8' },
+  'notifications.js': { path: notificationsJs, type: 'text/javascript; charset=utf-8' },
 } satisfies Record<string, { path: string; type: string }>;
 
 export type AssetName = keyof typeof assets;

@@ -22,6 +22,8 @@ export interface FinaliseRecordingDeps {
   dataDir: string;
   ffmpeg: string;
   ffprobe: string;
+  /** Told once a replay is ready (its host is notified); a failure here does not fail the job. */
+  onReady?: (recording: Recording) => Promise<unknown>;
 }
 
 export interface FinaliseRecordingPayload {
@@ -61,6 +63,7 @@ export function finaliseRecordingJob(deps: FinaliseRecordingDeps): JobHandler<Fi
           return;
         }
         await setRecordingStatus(deps.db, recordingId, 'ready', { duration_ms: durationMs, bytes: trackBytes + mixed.bytes, processed_at: nowIso(), error: null });
+        await deps.onReady?.(recording).catch((error) => deps.log.error('the replay-ready hook failed', { recording: recordingId, error }));
         deps.log.info('replay ready', {
           recording: recordingId,
           tracks: tracks.length,
