@@ -99,6 +99,53 @@ export interface ReportsTable {
   reason: string;
   status: Generated<string>;
   created_at: Generated<string>;
+  target_participant: string | null;
+  stage_snapshot: string | null;
+  evidence_file: string | null;
+  evidence_expires_at: string | null;
+  handled_by: number | null;
+  handled_at: string | null;
+  decision: string | null;
+  decision_note: string | null;
+}
+export type Report = Selectable<ReportsTable>;
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<string>;
+  actor_id: number | null;
+  actor_name: string;
+  actor_role: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_name: string | null;
+  room_id: string | null;
+  previous: string | null;
+  details: string | null;
+}
+export type AuditEntry = Selectable<AuditLogTable>;
+
+export interface RoomStatsTable {
+  room_id: string;
+  reactions: Generated<number>;
+  hand_raises: Generated<number>;
+  updated_at: Generated<string>;
+}
+
+export interface RoomListenerSamplesTable {
+  room_id: string;
+  at: string;
+  listeners: number;
+  speakers: number;
+}
+
+export interface RoomTalkTimeTable {
+  room_id: string;
+  participant_id: string;
+  user_id: number | null;
+  name: string;
+  talk_ms: Generated<number>;
 }
 
 export interface InstanceSecretsTable {
@@ -299,4 +346,8 @@ export interface DatabaseSchema {
   notification_preferences: NotificationPreferencesTable;
   push_subscriptions: PushSubscriptionsTable;
   password_resets: PasswordResetsTable;
+  audit_log: AuditLogTable;
+  room_stats: RoomStatsTable;
+  room_listener_samples: RoomListenerSamplesTable;
+  room_talk_time: RoomTalkTimeTable;
 }

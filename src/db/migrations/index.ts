@@ -7,6 +7,7 @@ import * as m0003 from './0003_rooms';
 import * as m0004 from './0004_trust';
 import * as m0005 from './0005_recordings';
 import * as m0006 from './0006_schedules_notifications';
+import * as m0007 from './0007_community';
 
 export const migrations: Record<string, Migration> = {
   '0001_settings': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004_trust': m0004,
   '0005_recordings': m0005,
   '0006_schedules_notifications': m0006,
+  '0007_community': m0007,
 };
