@@ -23,9 +23,12 @@ import type { JobQueue } from './jobs/job-queue';
 import type { RoomRecorders } from './recording/room-recorders';
 import type { ClipsService } from './recording/clips/clips.service';
 import type { ReplaysService } from './recording/replay/replays.service';
-import type { SchedulesService } from './schedules/schedules.service';
 import type { NotificationsService } from './notifications/notifications.service';
 import type { PushService } from './notifications/push/push.service';
+import type { Mailer } from './mail/mailer';
+import type { MailSettingsStore } from './mail/mail-settings';
+import type { PasswordResetService } from './accounts/password-reset.service';
+import type { SchedulesService } from './schedules/schedules.service';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -52,7 +55,10 @@ export interface AppDeps {
   recorders: RoomRecorders;
   clips: ClipsService;
   replays: ReplaysService;
-  schedules: SchedulesService;
   notifications: NotificationsService;
   push: PushService;
+  schedules: SchedulesService;
+  mailSettings: MailSettingsStore;
+  mailer: Mailer;
+  passwordResets: PasswordResetService;
 }

@@ -5,6 +5,8 @@ import { authRoutes } from './accounts/auth.routes';
 import { sessionsRoutes } from './accounts/sessions.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { adminRoomsRoutes } from './admin/admin-rooms.routes';
+import { adminMailRoutes } from './admin/admin-mail.routes';
+import { passwordResetRoutes } from './accounts/password-reset.routes';
 import { healthRoutes } from './health/health.routes';
 import { homeRoutes } from './home/home.routes';
 import { invitesRoutes } from './invites/invites.routes';
@@ -55,12 +57,14 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(homeRoutes(deps))
     .use(authRoutes(deps))
+    .use(passwordResetRoutes(deps))
     .use(profileRoutes(deps))
     .use(settingsRoutes(deps))
     .use(sessionsRoutes(deps))
     .use(invitesRoutes(deps))
     .use(adminRoutes(deps))
     .use(adminRoomsRoutes(deps))
+    .use(adminMailRoutes(deps))
     .use(scheduleRoutes(deps))
     .use(roomRoutes(deps))
     .use(clipsRoutes(deps))

@@ -13,7 +13,7 @@ import { roomFrameLimitBytes } from './realtime/room-connections';
 import { createServices } from './services';
 import { endOrphanedRooms } from './rooms/rooms.repository';
 import { startPeriodicPurge } from './cleanup';
-import { startHttps, type HttpsService } from './tls/https-service';
+import { listenOrExplain, startHttps, type HttpsService } from './tls/https-service';
 import { tlsMode } from './tls/tls-settings';
 
 export interface RunningSalon {
@@ -51,6 +51,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   if (interrupted) log.warn('recordings interrupted by the previous run will be finalised', { count: interrupted });
   await deps.jobs.start();
   await deps.notifications.start(); // deliveries a crash left half-done go out again
+  await deps.notifications.start(); // deliveries a crash left half-done go out again
   // Room socket frames over the limit are refused by Bun before any parsing (the socket closes, code 1009).
   const app = createApp(deps);
   const websocket = { maxPayloadLength: roomFrameLimitBytes };
@@ -59,8 +60,19 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   let port: number;
   let url: string;
   let https: HttpsService | undefined;
+  // A port or certificate problem stops start-up: close what was opened, then say why.
+  const abandon = async (error: unknown): Promise<never> => {
+    stopPurging();
+    await deps.jobs.stop();
+    await deps.notifications.stop();
+    await pool.close();
+    await db.destroy();
+    throw error;
+  };
   if (tlsMode(config) === 'off') {
-    const server = app.listen({ hostname: config.host, port: config.port, websocket }).server!;
+    const server = await Promise.resolve()
+      .then(() => listenOrExplain('port', config.port, () => app.listen({ hostname: config.host, port: config.port, websocket }).server!))
+      .catch(abandon);
     deps.live.setPublisher({ publish: (topic, data) => void server.publish(topic, data) });
     port = server.port!;
     url = `http://${hostInUrl}:${port}`;
@@ -68,15 +80,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
     // Each new certificate gets a new listener on the same port (see tls/https-listener.ts).
     const listen = (tls: { cert: string; key: string }, listenPort: number) =>
       app.listen({ hostname: config.host, port: listenPort, tls: { cert: tls.cert, key: tls.key }, websocket }).server!;
-    const service = await startHttps({ config, log, listen, checkIntervalMs: config.acmeCheckIntervalSeconds * 1000 }).catch(async (error) => {
-      // A certificate or port problem stops start-up: close what was opened, then say why.
-      stopPurging();
-      await deps.jobs.stop();
-      await deps.notifications.stop();
-      await pool.close();
-      await db.destroy();
-      throw error;
-    });
+    const service = await startHttps({ config, log, listen, checkIntervalMs: config.acmeCheckIntervalSeconds * 1000 }).catch(abandon);
     https = service;
     deps.live.setPublisher({ publish: (topic, data) => service.publish(topic, data) });
     port = service.port;
@@ -90,6 +94,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
       await deps.live.endAll('shutdown'); // tell every room, write its history
       await deps.recorders.settled(); // recordings closed and queued for mixing (done after restart)
       await deps.jobs.stop(); // the job in hand finishes; the rest wait in the table
+      await deps.notifications.stop(); // deliveries in flight are sent and recorded; the rest wait in the outbox
       await deps.notifications.stop(); // deliveries in flight are sent and recorded; the rest wait in the outbox
       await (https ? https.stop() : app.stop()); // stop accepting, let in-flight requests finish
       await pool.close();

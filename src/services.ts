@@ -29,6 +29,9 @@ import { finaliseRecordingJob } from './recording/mix/finalise-recording.job';
 import { createNotifications } from './notifications/create-notifications';
 import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
+import { MailSettingsStore } from './mail/mail-settings';
+import { Mailer } from './mail/mailer';
+import { PasswordResetService } from './accounts/password-reset.service';
 import { SchedulesService } from './schedules/schedules.service';
 import { inboxNotifier } from './schedules/inbox-notifier';
 import type { Notifier } from './notifications/notification.model';
@@ -40,6 +43,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const accountEvents = new AccountEvents();
   const sessions = new SessionsService(db, accountEvents);
   const limiter = new RateLimiter();
+  const mailSettings = new MailSettingsStore(db);
+  await mailSettings.load();
+  const mailer = new Mailer(mailSettings);
   const social = new SocialService(db, accountEvents);
   const { notifications, push } = await createNotifications({ config, db, log: base.log, settings, limiter, social });
   const hosting = new HostingService(settings, social);
@@ -75,6 +81,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     contexts: new RequestContexts({ config, sessions, settings }),
     notifications,
     push,
+    mailSettings,
+    mailer,
+    passwordResets: new PasswordResetService({ db, mailer, sessions, settings, limiter, log: base.log }),
   };
   // Scheduled rooms start through the rooms service and tell people through the notifier.
   const notifier = (services as { notifications?: Notifier }).notifications ?? inboxNotifier(db);

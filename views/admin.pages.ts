@@ -10,7 +10,7 @@ import { layout, type PageContext } from './layout';
 export function adminNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/network', 'admin.network')}</nav>`;
+  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/email', 'mail.admin.tab')} ${link('/admin/network', 'admin.network')}</nav>`;
 }
 
 export interface AdminSettingsView {
@@ -120,6 +120,7 @@ export function adminUsersPage(
       ${u.hosting_granted ? actionButton(ctx, `/admin/users/${u.id}/revoke-host`, t('admin.action.revoke-host')) : actionButton(ctx, `/admin/users/${u.id}/grant-host`, t('admin.action.grant-host'))}
       ${u.role !== 'admin' ? (u.suspended_at ? actionButton(ctx, `/admin/users/${u.id}/unsuspend`, t('admin.action.unsuspend')) : actionButton(ctx, `/admin/users/${u.id}/suspend`, t('admin.action.suspend'), { danger: true })) : ''}
       ${u.role !== 'admin' ? actionButton(ctx, `/admin/users/${u.id}/promote`, t('admin.action.promote')) : ''}
+      ${actionButton(ctx, `/admin/users/${u.id}/reset-link`, t('reset.admin.action'))}
     </div></li>`;
   return layout(ctx, {
     title: t('admin.users'),

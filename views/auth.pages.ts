@@ -51,6 +51,7 @@ export function loginPage(ctx: PageContext, view: { values: Record<string, strin
       ${field(ctx, { name: 'password', label: t('field.password'), type: 'password', errors: view.errors, required: true, autocomplete: 'current-password' })}
       <button type="submit" class="primary">${t('login.submit')}</button>
     </form>
+    <p><a href="/password/forgot">${t('reset.forgotLink')}</a></p>
     <p><a href="/signup">${t('login.noAccount')}</a></p>
   </section>`,
   });

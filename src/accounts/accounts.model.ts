@@ -33,7 +33,7 @@ function checkEmail(errors: FieldErrors, email: string) {
   else if (email.length > limits.emailMax || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.add('email', 'account.email.invalid');
 }
 
-function checkPassword(errors: FieldErrors, password: string) {
+export function checkPassword(errors: FieldErrors, password: string) {
   if (password.length < limits.passwordMin) errors.add('password', 'account.password.short', { min: limits.passwordMin });
   else if (password.length > limits.passwordMax) errors.add('password', 'error.field.tooLong', { max: limits.passwordMax });
 }

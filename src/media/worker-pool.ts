@@ -2,6 +2,7 @@
 // dies or stops answering is logged and replaced, with backoff, and the server stays up.
 import type { types } from 'mediasoup';
 import type { Logger } from '../log';
+import { StartupError } from '../startup-error';
 import type { Mediasoup } from './mediasoup-loader';
 
 export interface WorkerPoolOptions {
@@ -141,7 +142,7 @@ export class MediaWorkerPool {
       });
     } catch (error) {
       worker.close();
-      throw new Error(`Cannot listen for audio on ${listenIp}:${port ?? 'random'} (${(error as Error).message}); is webRtcPort in use?`);
+      throw new StartupError(`webRtcPort: cannot listen for audio on ${listenIp}:${port ?? 'random'} (${(error as Error).message}); is another program (or another Salon) using it?`);
     }
     slot.worker = worker;
     slot.failedChecks = 0;

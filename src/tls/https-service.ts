@@ -185,7 +185,7 @@ function describe(cert: Certificate) {
 }
 
 /** Binding a port: a failure (in use, or below 1024 without the right) names the setting. */
-function listenOrExplain<T>(setting: string, port: number, start: () => T, cleanup?: Server<unknown>): T {
+export function listenOrExplain<T>(setting: string, port: number, start: () => T, cleanup?: Server<unknown>): T {
   try {
     return start();
   } catch (error) {

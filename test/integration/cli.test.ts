@@ -117,3 +117,15 @@ test('cleanup deletes expired sessions, keeps valid ones and says how many went'
   expect(second.stdout.trim()).toBe('Removed 0 expired sessions.');
   file.close();
 });
+
+test('a web port that is taken stops start-up with a message naming the setting, and exit 1', async () => {
+  const taken = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('someone else') });
+  try {
+    const flags = ['--host', '127.0.0.1', '--port', String(taken.port), '--workers', '1', '--web-rtc-port', '0', '--rtc-listen-ip', '127.0.0.1'];
+    const { code, stderr } = await runCommand([...salon, ...flags], { ...process.env, SALON_DATA_DIR: freshDir() });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`salon: port: cannot listen on port ${taken.port}`);
+  } finally {
+    taken.stop(true);
+  }
+}, 30_000);
