@@ -32,14 +32,13 @@ import { ReplaysService } from './recording/replay/replays.service';
 import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
 import { PasswordResetService } from './accounts/password-reset.service';
-import { SchedulesService } from './schedules/schedules.service';
-import { inboxNotifier } from './schedules/inbox-notifier';
-import type { Notifier } from './notifications/notification.model';
+import { AuditLog } from './audit/audit-log';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
   const settings = new SettingsService(db);
   await settings.load();
+  const audit = new AuditLog(db, base.log); // first: every admin and host action is recorded
   const accountEvents = new AccountEvents();
   const sessions = new SessionsService(db, accountEvents);
   const limiter = new RateLimiter();
@@ -62,6 +61,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     settings,
     sessions,
     users: new UsersService(db),
+    audit,
     limiter,
     social,
     registration: new RegistrationService(db, settings),
