@@ -28,6 +28,7 @@ import type { PushService } from './notifications/push/push.service';
 import type { Mailer } from './mail/mailer';
 import type { MailSettingsStore } from './mail/mail-settings';
 import type { PasswordResetService } from './accounts/password-reset.service';
+import type { SchedulesService } from './schedules/schedules.service';
 import type { AuditLog } from './audit/audit-log';
 
 export interface AppDeps {

@@ -32,6 +32,9 @@ import { ReplaysService } from './recording/replay/replays.service';
 import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
 import { PasswordResetService } from './accounts/password-reset.service';
+import { SchedulesService } from './schedules/schedules.service';
+import { inboxNotifier } from './schedules/inbox-notifier';
+import type { Notifier } from './notifications/notification.model';
 import { AuditLog } from './audit/audit-log';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
