@@ -33,8 +33,6 @@ import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
 import { PasswordResetService } from './accounts/password-reset.service';
 import { SchedulesService } from './schedules/schedules.service';
-import { inboxNotifier } from './schedules/inbox-notifier';
-import type { Notifier } from './notifications/notification.model';
 import { AuditLog } from './audit/audit-log';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
@@ -88,7 +86,6 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     mailer,
     passwordResets: new PasswordResetService({ db, mailer, sessions, settings, limiter, log: base.log }),
   };
-  // Scheduled rooms start through the rooms service and tell people through the notifier.
-  const notifier = (services as { notifications?: Notifier }).notifications ?? inboxNotifier(db);
-  return { ...services, schedules: new SchedulesService({ ...services, notifier }) };
+  // Scheduled rooms start through the rooms service and tell people through the notifications.
+  return { ...services, schedules: new SchedulesService({ ...services, notifier: services.notifications }) };
 }

@@ -86,8 +86,8 @@ export function scheduleFormPage(ctx: PageContext, view: ScheduleFormView & { ba
   });
 }
 
-/** The studio's section: my scheduled rooms (edit, cancel, start) and the form to schedule one. */
-export function studioSchedules(ctx: PageContext, view: { rooms: ScheduleSummary[]; times: TimeText; form: ScheduleFormView | null; startable: Set<string> }) {
+/** The studio's section: my scheduled rooms (edit, cancel, start) and the way to the form to schedule one. */
+export function studioSchedules(ctx: PageContext, view: { rooms: ScheduleSummary[]; times: TimeText; canSchedule: boolean; startable: Set<string> }) {
   const { t } = ctx;
   const row = (r: ScheduleSummary) => html`<li class="scheduled-row">
     <div><a href="/r/${r.id}"><strong>${r.title}</strong></a><br><small>${when(r.starts_at, view.times.short(r.starts_at), 'short')}</small></div>
@@ -100,7 +100,7 @@ export function studioSchedules(ctx: PageContext, view: { rooms: ScheduleSummary
   return html`<section class="card" id="scheduled">
     <h2>${t('schedule.yours')}</h2>
     ${view.rooms.length ? html`<ul class="rows">${view.rooms.map(row)}</ul>` : html`<p class="empty">${t('schedule.noUpcoming')}</p>`}
-    ${view.form ? html`<details class="schedule-new"${view.form.errors.length ? html` open` : ''}><summary>${t('schedule.form.heading')}</summary>${scheduleForm(ctx, view.form)}</details>` : ''}
+    ${view.canSchedule ? html`<p><a class="button primary" href="/studio/schedule">${t('schedule.form.heading')}</a></p>` : ''}
   </section>${scheduleScript(ctx)}`;
 }
 

@@ -98,7 +98,7 @@ export function formView(ctx: RequestContext, opts: { action: string; values?: R
   };
 }
 
-/** The studio's section: my upcoming rooms and, for those allowed to host, the form. */
+/** The studio's section: my upcoming rooms and, for those allowed to host, the way to schedule one. */
 export async function studioScheduleSection(deps: Pick<AppDeps, 'schedules' | 'users'>, ctx: RequestContext, viewer: User, canHost: boolean) {
   const rooms = await deps.schedules.upcomingOfHost(viewer.id);
   const now = deps.schedules.now().getTime();
@@ -106,7 +106,7 @@ export async function studioScheduleSection(deps: Pick<AppDeps, 'schedules' | 'u
   return studioSchedules(ctx, {
     rooms: await summaries(deps, rooms),
     times: timeText(ctx, rooms[0]?.time_zone),
-    form: canHost ? formView(ctx, { action: '/studio/schedule', lastZone: rooms.at(-1)?.time_zone }) : null,
+    canSchedule: canHost,
     startable,
   });
 }

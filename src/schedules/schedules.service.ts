@@ -265,6 +265,8 @@ export class SchedulesService {
         kind,
         payload: { url: `/r/${schedule.id}`, params: { title: schedule.title, host: host.display_name, handle: host.handle, startsAt: schedule.starts_at, ...extra, ...words } },
         dedupeKey,
+        // Whoever blocked the host, or was blocked by them, is left out (the host's own notice is about nobody else).
+        actorId: kind === 'roomStartingSoon' ? undefined : host.id,
       });
     } catch (error) {
       // The room's own change stands; the notice is logged (the timer or the next change tries again).
