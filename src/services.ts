@@ -31,6 +31,7 @@ import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
 import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
+import { EmailChannel } from './mail/email-channel';
 import { PasswordResetService } from './accounts/password-reset.service';
 import { SchedulesService } from './schedules/schedules.service';
 import { AuditLog } from './audit/audit-log';
@@ -45,9 +46,10 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const limiter = new RateLimiter();
   const mailSettings = new MailSettingsStore(db);
   await mailSettings.load();
-  const mailer = new Mailer(mailSettings);
+  const mailer = new Mailer(mailSettings, { publicUrl: config.publicUrl });
   const social = new SocialService(db, accountEvents);
   const { notifications, push } = await createNotifications({ config, db, log: base.log, settings, limiter, social });
+  notifications.addChannel(new EmailChannel({ db, mailer, instanceName: () => settings.get().instanceName })); // reminders and the rest by email, for those who turn it on
   const hosting = new HostingService(settings, social);
   const live = new LiveRooms({ db, log: base.log, settings });
   enforceAccountChanges(accountEvents, live);

@@ -15,7 +15,7 @@ export interface AdminMailView {
   saved?: boolean;
   /** The test email's outcome: sent to this address, or why not. */
   test?: { ok: true; to: string } | { ok: false; key: MessageKey; params: Record<string, string | number> };
-  /** Links in emails start with this (the public URL, else the address this page was reached at). */
+  /** Links in emails start with this (the public URL, else the address the admin saved these settings from). */
   linkOrigin: string;
   publicUrlSet: boolean;
   /** The security choices, in order. */

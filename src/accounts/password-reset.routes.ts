@@ -12,7 +12,7 @@ import type { RequestContext } from '../web/request-context';
 const text = (max: number) => t.Optional(t.String({ maxLength: max }));
 const tokenParams = t.Object({ token: t.String({ maxLength: 100 }) });
 
-export function passwordResetRoutes(deps: Pick<AppDeps, 'contexts' | 'passwordResets' | 'sessions'>) {
+export function passwordResetRoutes(deps: Pick<AppDeps, 'contexts' | 'mailer' | 'passwordResets' | 'sessions'>) {
   const linkInvalid = (ctx: RequestContext) =>
     ctx.wantsJson ? json(ctx, { error: 'This password reset link is invalid, used or expired' }, 404) : page(ctx, resetLinkInvalidPage(ctx), 404);
 
@@ -29,7 +29,8 @@ export function passwordResetRoutes(deps: Pick<AppDeps, 'contexts' | 'passwordRe
           return page(ctx, forgotPasswordPage(ctx, { byEmail, values: {}, errors: [] }));
         }
         try {
-          deps.passwordResets.request(body.login ?? '', ctx.ip, deps.contexts.expectedOrigin(ctx.request));
+          // Links point where the admin set email up (or publicUrl), never to this request's Host header.
+          deps.passwordResets.request(body.login ?? '', ctx.ip, deps.mailer.linkOrigin() || deps.contexts.expectedOrigin(ctx.request));
         } catch (error) {
           if (!(error instanceof FormInvalid)) throw error;
           return formRejected(ctx, error, (errors) => forgotPasswordPage(ctx, { byEmail, values: { login: body.login ?? '' }, errors }));

@@ -22,7 +22,7 @@ export function adminMailRoutes(deps: Pick<AppDeps, 'config' | 'contexts' | 'log
       passwordSet,
       configured: deps.mailer.configured,
       errors: [],
-      linkOrigin: deps.contexts.expectedOrigin(ctx.request),
+      linkOrigin: deps.mailer.linkOrigin() || deps.contexts.expectedOrigin(ctx.request),
       publicUrlSet: deps.config.publicUrl !== '',
       securities: smtpSecurities,
       ...extra,
@@ -41,7 +41,7 @@ export function adminMailRoutes(deps: Pick<AppDeps, 'config' | 'contexts' | 'log
       async ({ ctx, body }) => {
         const admin = requireAdmin(ctx);
         try {
-          await deps.mailSettings.update({ ...body, clearPassword: body.clearPassword === 'yes' });
+          await deps.mailSettings.update({ ...body, clearPassword: body.clearPassword === 'yes' }, deps.contexts.expectedOrigin(ctx.request));
           deps.log.info('email settings changed', { admin: admin.id, host: deps.mailSettings.get().host });
           if (ctx.wantsJson) return json(ctx, { ...deps.mailSettings.visible(), configured: deps.mailer.configured });
           return redirect(ctx, '/admin/email?saved=1');
@@ -67,7 +67,7 @@ export function adminMailRoutes(deps: Pick<AppDeps, 'config' | 'contexts' | 'log
     .post('/admin/email/test', async ({ ctx }) => {
       const admin = requireAdmin(ctx);
       const settings = deps.settings.get();
-      const origin = deps.contexts.expectedOrigin(ctx.request);
+      const origin = deps.mailer.linkOrigin() || deps.contexts.expectedOrigin(ctx.request);
       try {
         await deps.mailer.send({ to: admin.email, ...testMail(mailLanguage(admin.language, settings.defaultLanguage), { instanceName: settings.instanceName, origin }) });
         deps.log.info('test email sent', { admin: admin.id });

@@ -513,7 +513,7 @@ export const en = {
   'mail.admin.on': 'Email is on: password reset links and the notifications people choose are sent through this server.',
   'mail.admin.off': 'Email is off: people who forget their password ask an admin for a reset link (Users page). Fill in a server and a sender address to turn it on.',
   'mail.admin.links': 'Links in emails start with {origin}.',
-  'mail.admin.linksNoPublicUrl': 'Links in emails start with the address each request came to (now {origin}): set publicUrl so they always point to the right place.',
+  'mail.admin.linksNoPublicUrl': 'Links in emails start with {origin}, the address you saved these settings from (publicUrl is not set; set it to choose).',
   'mail.admin.testHeading': 'Send a test email',
   'mail.admin.testIntro': 'Sends a short message to your own address with the saved settings.',
   'mail.admin.testButton': 'Send test email',

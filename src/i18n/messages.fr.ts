@@ -515,7 +515,7 @@ export const fr: Record<MessageKey, string> = {
   'mail.admin.on': "L'e-mail est activé : les liens de réinitialisation et les notifications choisies passent par ce serveur.",
   'mail.admin.off': "L'e-mail est désactivé : qui oublie son mot de passe demande un lien à un administrateur (page Utilisateurs). Indiquez un serveur et une adresse d'expéditeur pour l'activer.",
   'mail.admin.links': 'Les liens des e-mails commencent par {origin}.',
-  'mail.admin.linksNoPublicUrl': "Les liens des e-mails commencent par l'adresse à laquelle chaque requête est arrivée (ici {origin}) : définissez publicUrl pour qu'ils mènent toujours au bon endroit.",
+  'mail.admin.linksNoPublicUrl': "Les liens des e-mails commencent par {origin}, l'adresse depuis laquelle vous avez enregistré ces réglages (publicUrl n'est pas défini ; définissez-le pour choisir).",
   'mail.admin.testHeading': 'Envoyer un e-mail de test',
   'mail.admin.testIntro': 'Envoie un court message à votre propre adresse avec les réglages enregistrés.',
   'mail.admin.testButton': "Envoyer l'e-mail de test",

@@ -18,9 +18,14 @@ export interface MailSettings {
   password: string;
   /** The From header: an address, or `Name <address>`. */
   from: string;
+  /**
+   * Where links in emails point when publicUrl is not set: the address the admin used when saving
+   * these settings (never the Host header of a visitor's request, which anyone can forge).
+   */
+  linkOrigin: string;
 }
 
-export const defaultMailSettings: Readonly<MailSettings> = Object.freeze({ host: '', port: 587, security: 'starttls', user: '', password: '', from: '' });
+export const defaultMailSettings: Readonly<MailSettings> = Object.freeze({ host: '', port: 587, security: 'starttls', user: '', password: '', from: '', linkOrigin: '' });
 
 /** What the admin's form sends: strings, a blank password meaning "keep the stored one". */
 export interface MailSettingsInput {
@@ -74,9 +79,9 @@ export class MailSettingsStore {
     return { ...rest, passwordSet: password !== '' };
   }
 
-  /** Validates the form (throws FormInvalid naming each bad field), then saves. */
-  async update(input: MailSettingsInput): Promise<Readonly<MailSettings>> {
-    const next = validateMailSettings(input, this.current);
+  /** Validates the form (throws FormInvalid naming each bad field), then saves; `linkOrigin`: the admin's address for this instance. */
+  async update(input: MailSettingsInput, linkOrigin?: string): Promise<Readonly<MailSettings>> {
+    const next = { ...validateMailSettings(input, this.current), ...(linkOrigin ? { linkOrigin } : {}) };
     const value = JSON.stringify(next);
     await this.db
       .insertInto('settings')
@@ -96,6 +101,7 @@ function pickKnown(stored: Partial<MailSettings>): Partial<MailSettings> {
   if (typeof stored.user === 'string') out.user = stored.user;
   if (typeof stored.password === 'string') out.password = stored.password;
   if (typeof stored.from === 'string') out.from = stored.from;
+  if (typeof stored.linkOrigin === 'string') out.linkOrigin = stored.linkOrigin;
   return out;
 }
 
@@ -118,7 +124,7 @@ export function validateMailSettings(input: MailSettingsInput, stored: Readonly<
   else if (host && !from) errors.add('from', 'mail.setting.fromRequired');
   errors.throwIfAny();
   const password = input.clearPassword ? '' : typedPassword !== '' ? typedPassword : stored.password;
-  return { host, port, security: security as SmtpSecurity, user, password, from };
+  return { host, port, security: security as SmtpSecurity, user, password, from, linkOrigin: stored.linkOrigin };
 }
 
 const defaultPortFor = (security: unknown) => (security === 'tls' ? 465 : security === 'none' ? 25 : 587);

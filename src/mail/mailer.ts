@@ -20,6 +20,8 @@ export class MailError extends AppError {
     readonly key: MessageKey,
     readonly params: Record<string, string | number>,
     englishText: string,
+    /** The server refused for good (a 5xx answer to the recipient or message): trying again will not help. */
+    readonly permanent = false,
   ) {
     super('unavailable', englishText);
   }
@@ -28,10 +30,18 @@ export class MailError extends AppError {
 const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, dnsTimeout: 10_000 };
 
 export class Mailer {
-  constructor(private readonly settings: { get(): Readonly<MailSettings> }) {}
+  constructor(
+    private readonly settings: { get(): Readonly<MailSettings> },
+    private readonly opts: { publicUrl: string },
+  ) {}
 
   get configured(): boolean {
     return mailConfigured(this.settings.get());
+  }
+
+  /** Where links in emails point: the public URL, else the address the admin saved the settings from. */
+  linkOrigin(): string {
+    return (this.opts.publicUrl || this.settings.get().linkOrigin).replace(/\/+$/, '');
   }
 
   /** Sends one message; throws MailError (email off, or the server's refusal, in words). */
@@ -79,7 +89,8 @@ export function describeMailError(error: unknown, s: Pick<MailSettings, 'host' |
   const e = (error ?? {}) as SmtpFailure;
   const detail = (e.response ?? e.message ?? String(error)).trim().slice(0, 500);
   const where = { host: s.host, port: s.port };
-  const make = (key: MessageKey, params: Record<string, string | number>, english: string) => new MailError(key, params, english);
+  const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
+  const make = (key: MessageKey, params: Record<string, string | number>, english: string) => new MailError(key, params, english, permanent);
   if (e.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(detail)) {
     return make('mail.error.hostNotFound', where, `The SMTP server ${s.host} was not found (DNS: ${detail})`);
   }
