@@ -1,5 +1,6 @@
 // A fixed number of mediasoup workers (one per core by default). Each is health-checked; one that
 // dies or stops answering is logged and replaced, with backoff, and the server stays up.
+import { readFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { Logger } from '../log';
 import { StartupError } from '../startup-error';
@@ -23,6 +24,8 @@ interface WorkerSlot {
   crashStreak: number;
   startedAt: number;
   failedChecks: number;
+  /** The worker's CPU time at the last health check (ms), to tell busy from stuck. */
+  lastCpuMs?: number;
   restartTimer?: Timer;
 }
 
@@ -193,7 +196,12 @@ export class MediaWorkerPool {
         Bun.sleep(this.options.healthIntervalMs).then(() => false),
       ]);
       slot.failedChecks = answered ? 0 : slot.failedChecks + 1;
-      if (slot.failedChecks >= 2) {
+      // A worker that does not answer but keeps using CPU is busy (thousands of listeners joining on
+      // a loaded machine), not stuck: it gets much longer before it is killed, with all its rooms.
+      const cpu = cpuTimeOf(worker.pid);
+      const busy = cpu !== null && slot.lastCpuMs !== undefined && cpu > slot.lastCpuMs;
+      slot.lastCpuMs = cpu ?? undefined;
+      if (slot.failedChecks >= (busy ? 6 : 2)) {
         this.options.log.error('media worker stopped answering; replacing it', { index: slot.index, pid: worker.pid });
         try {
           process.kill(worker.pid, 'SIGKILL');
@@ -203,6 +211,16 @@ export class MediaWorkerPool {
         this.replace(slot, worker);
       }
     }
+  }
+}
+
+/** user + system CPU time of a process (ms), from /proc; null when it cannot be read. */
+function cpuTimeOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
   }
 }
 
