@@ -24,6 +24,7 @@ const fields = [
   'handle', 'displayName', 'email', 'password', 'inviteCode', 'login', 'next', 'maxUses', 'bio', 'language', 'removeAvatar', 'avatar',
   'title', 'topics', 'speakPolicy', 'recordIntent', 'reason', 'target', 'participant', 'instanceName', 'registrationMode', 'inviteQuota',
   'hostMinFollowers', 'defaultLanguage', 'maxListenersPerRoom', 'roomGraceMinutes',
+  'description', 'startsAt', 'timeZone', 'speakers', 'cohosts', 'answer', // scheduled rooms
   'passwordConfirm', 'host', 'port', 'security', 'user', 'from', 'clearPassword',
 ];
 const formOf = (value: string) => fields.map((f) => `${f}=${value}`).join('&');
