@@ -56,7 +56,7 @@ export function resetLinkInvalidPage(ctx: PageContext) {
 /** What an admin hands over: the link, once (it is not stored, only its hash). */
 export function adminResetLinkPage(ctx: PageContext, view: { userId: number; handle: string; link: string; expiresAt: Date }) {
   const { t } = ctx;
-  const time = new Intl.DateTimeFormat(ctx.lang, { timeStyle: 'short', dateStyle: 'medium' }).format(view.expiresAt);
+  const time = new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'medium', timeStyle: 'long', timeZone: 'UTC' }).format(view.expiresAt);
   return layout(ctx, {
     title: t('reset.admin.title', { handle: view.handle }),
     body: html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/users')}

@@ -525,7 +525,7 @@ export const en = {
   'mail.setting.security': 'Security',
   'mail.security.starttls': 'STARTTLS (usually port 587)',
   'mail.security.tls': 'TLS from the start (usually port 465)',
-  'mail.security.none': 'None (unencrypted: only for a server on this machine or network)',
+  'mail.security.none': 'None (unencrypted: local servers only)',
   'mail.setting.user': 'User name',
   'mail.setting.password': 'Password',
   'mail.setting.password.keep': 'A password is stored; it is never shown. Leave empty to keep it.',

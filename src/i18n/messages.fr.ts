@@ -527,7 +527,7 @@ export const fr: Record<MessageKey, string> = {
   'mail.setting.security': 'Sécurité',
   'mail.security.starttls': 'STARTTLS (en général port 587)',
   'mail.security.tls': 'TLS dès le début (en général port 465)',
-  'mail.security.none': 'Aucune (non chiffré : seulement pour un serveur sur cette machine ou ce réseau)',
+  'mail.security.none': 'Aucune (non chiffré : serveurs locaux seulement)',
   'mail.setting.user': "Nom d'utilisateur",
   'mail.setting.password': 'Mot de passe',
   'mail.setting.password.keep': "Un mot de passe est enregistré ; il n'est jamais affiché. Laissez vide pour le garder.",

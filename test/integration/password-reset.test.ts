@@ -174,6 +174,14 @@ describe('forgot password by email', () => {
     expect(stored.every((r) => !r.token_hash.includes(link.split('/').pop()!))).toBe(true); // only the hash is kept
   });
 
+  test("the link points to this instance, not to the Host header a visitor sends", async () => {
+    const visitor = new WebClient(salon.url);
+    const res = await visitor.post('/password/forgot', { login: 'rs_admin' }, { headers: { host: 'evil.example', origin: 'http://evil.example' } });
+    expect(res.status).toBe(200);
+    const link = resetLinkIn(await smtp.waitForMail(admin.email));
+    expect(new URL(link).origin).toBe(salon.url);
+  });
+
   test('a new link cancels the older one', async () => {
     const visitor = new WebClient(salon.url);
     await visitor.post('/password/forgot', { login: 'rs_alice' });
