@@ -28,6 +28,8 @@ import type { PushService } from './notifications/push/push.service';
 import type { Mailer } from './mail/mailer';
 import type { MailSettingsStore } from './mail/mail-settings';
 import type { PasswordResetService } from './accounts/password-reset.service';
+import type { SalonMetrics } from './metrics/salon-metrics';
+import type { AccountDeletion } from './accounts/account-deletion.service';
 import type { SchedulesService } from './schedules/schedules.service';
 import type { AuditLog } from './audit/audit-log';
 
@@ -62,5 +64,7 @@ export interface AppDeps {
   mailSettings: MailSettingsStore;
   mailer: Mailer;
   passwordResets: PasswordResetService;
-}
+  metrics: SalonMetrics;
+  accountDeletion: AccountDeletion;
   audit: AuditLog;
+}

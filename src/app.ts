@@ -20,6 +20,8 @@ import { replayRoutes } from './recording/replay/replays.routes';
 import { scheduleRoutes } from './schedules/schedules.routes';
 import { notificationsRoutes } from './notifications/notifications.routes';
 import { notificationSettingsRoutes } from './notifications/notification-settings.routes';
+import { metricsRoutes } from './metrics/metrics.routes';
+import { yourDataRoutes } from './accounts/account-data.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
 import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
@@ -38,6 +40,8 @@ export function createApp(deps: AppDeps) {
   // Routes that take more than the default body: the profile form carries an avatar image next to its text fields.
   const limits = bodyLimits({ '/settings/profile': maxAvatarBytes + defaultBodyLimit });
   return new Elysia({ serve: { maxRequestBodySize: limits.maxRequestBodyBytes } })
+    .onRequest(({ request }) => deps.metrics.requests.start(request)) // the latency histogram of /metrics
+    .onAfterResponse({ as: 'global' }, (c) => deps.metrics.requests.finish(c.request, c.route, sentStatus(c)))
     .onRequest(({ set }) => {
       Object.assign(set.headers, headers);
     })
@@ -72,7 +76,17 @@ export function createApp(deps: AppDeps) {
     .use(replayRoutes(deps))
     .use(notificationsRoutes(deps))
     .use(notificationSettingsRoutes(deps))
+    .use(metricsRoutes(deps))
+    .use(yourDataRoutes(deps))
     .use(roomSocketRoutes(deps));
+}
+
+/** The status a response went out with, for the latency histogram (errors: as describeError maps them). */
+function sentStatus(c: { set: { status?: unknown }; responseValue?: unknown }): number {
+  const { error, code } = c as { error?: unknown; code?: string | number };
+  if (error !== undefined) return describeError(code ?? 'UNKNOWN', error).status;
+  if (c.responseValue instanceof Response) return c.responseValue.status;
+  return typeof c.set.status === 'number' ? c.set.status : 200;
 }
 
 /** One place maps errors to HTTP: typed app errors (their kind, via httpStatus), Elysia's own codes, and the unexpected (500). */

@@ -33,6 +33,8 @@ import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
 import { EmailChannel } from './mail/email-channel';
 import { PasswordResetService } from './accounts/password-reset.service';
+import { SalonMetrics } from './metrics/salon-metrics';
+import { AccountDeletion } from './accounts/account-deletion.service';
 import { SchedulesService } from './schedules/schedules.service';
 import { AuditLog } from './audit/audit-log';
 
@@ -87,6 +89,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     mailSettings,
     mailer,
     passwordResets: new PasswordResetService({ db, mailer, sessions, settings, limiter, log: base.log }),
+    metrics: new SalonMetrics({ db, live, media, pool: base.pool }),
+    accountDeletion: new AccountDeletion({ db, log: base.log, live, sessions, recorders, avatars: new AvatarStore(config.dataDir), dataDir: config.dataDir }),
   };
   // Scheduled rooms start through the rooms service and tell people through the notifications.
   return { ...services, schedules: new SchedulesService({ ...services, notifier: services.notifications }) };

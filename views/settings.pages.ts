@@ -11,7 +11,7 @@ import { layout, type PageContext } from './layout';
 export function settingsNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/settings', 'settings.profile')} ${link('/settings/sessions', 'settings.sessions')} ${link('/settings/invites', 'settings.invites')} ${link('/settings/notifications', 'notifications.settingsTab')}</nav>`;
+  return html`<nav class="tabs">${link('/settings', 'settings.profile')} ${link('/settings/sessions', 'settings.sessions')} ${link('/settings/invites', 'settings.invites')} ${link('/settings/notifications', 'notifications.settingsTab')} ${link('/settings/data', 'yourData.tab')}</nav>`;
 }
 
 export function hostingStatus(ctx: PageContext, hosting: HostingEligibility) {

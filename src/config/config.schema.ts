@@ -179,6 +179,8 @@ export const configSchema = {
   ffmpegPath: text('The ffmpeg program that records and mixes rooms (a name on PATH or a full path)', 'ffmpeg'),
   ffprobePath: text('The ffprobe program that reads recorded files', 'ffprobe'),
   pushAllowPrivateEndpoints: flag('Accept web push endpoints on private or loopback addresses, and over plain http (tests, a push service on a private network); off refuses them, so a subscription cannot make the server POST inside its network', false),
+  metricsToken: text('Turns GET /metrics (Prometheus) on, for scrapers sending this token as "Authorization: Bearer TOKEN"; empty = no token access', '', { secret: true }),
+  metricsAllowLocal: flag('Turns GET /metrics on for requests from this machine (loopback socket address; X-Forwarded-For is not believed here), without a token', false),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, 'Log verbosity', 'info'),
 } satisfies Record<string, ConfigKey>;
 

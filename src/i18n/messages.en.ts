@@ -1,6 +1,25 @@
 // English UI strings: the reference set. Every key must exist in every other language.
 export const en = {
   'lang.name': 'English',
+  // Your data: download it, delete the account (issue 14).
+  'yourData.title': 'Your data',
+  'yourData.tab': 'Your data',
+  'yourData.download.title': 'Download your data',
+  'yourData.download.what': 'One JSON file with your profile, who you follow and who follows you, the people you blocked, the rooms you hosted and joined, your replays and clips (with their links), scheduled rooms, notification settings and notifications, your sessions and the reports you filed.',
+  'yourData.download.button': 'Download my data (JSON)',
+  'yourData.delete.title': 'Delete your account',
+  'yourData.delete.final': 'This cannot be undone. Your account and everything below go at once.',
+  'yourData.delete.rooms': 'The rooms you hosted ({rooms}) and their replays ({replays}) are deleted with your account, audio files included, and so are the clips anyone made of them. Download what you want to keep first.',
+  'yourData.delete.clips': 'The clips you made ({clips}) are deleted, files included.',
+  'yourData.delete.reports': 'The reports you filed ({reports}) stay with the moderators, without your name.',
+  'yourData.delete.sessions': 'You are signed out everywhere and leave any room you are in now; a room you are hosting ends.',
+  'yourData.delete.typeHandle': 'Type your handle ({handle}) to confirm',
+  'yourData.delete.button': 'Delete my account for good',
+  'yourData.error.handle': 'Type your handle, {handle}, exactly.',
+  'yourData.error.password': 'The password is not right.',
+  'yourData.deleted.title': 'Your account is deleted',
+  'yourData.deleted.text': 'Your account, your rooms, replays and clips are gone from this server. Thank you for the time you spent here.',
+  'yourData.deleted.home': 'Back to the home page',
   // Clips and the podcast feed (issue 12).
   'clip.make': "Clip the last 30 s",
   'clip.makeHint': "Saves the 30 seconds before this moment as a clip with its own link.",

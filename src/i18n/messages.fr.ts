@@ -3,6 +3,25 @@ import type { MessageKey } from './messages.en';
 
 export const fr: Record<MessageKey, string> = {
   'lang.name': 'Français',
+  // Vos données : les télécharger, supprimer le compte (ticket 14).
+  'yourData.title': 'Vos données',
+  'yourData.tab': 'Vos données',
+  'yourData.download.title': 'Télécharger vos données',
+  'yourData.download.what': "Un fichier JSON avec votre profil, les personnes que vous suivez et qui vous suivent, celles que vous avez bloquées, les salons que vous avez animés ou rejoints, vos rediffusions et extraits (avec leurs liens), les salons programmés, vos réglages de notifications et vos notifications, vos sessions et les signalements que vous avez faits.",
+  'yourData.download.button': 'Télécharger mes données (JSON)',
+  'yourData.delete.title': 'Supprimer votre compte',
+  'yourData.delete.final': "C'est définitif. Votre compte et tout ce qui suit disparaissent aussitôt.",
+  'yourData.delete.rooms': "Les salons que vous avez animés ({rooms}) et leurs rediffusions ({replays}) sont supprimés avec votre compte, fichiers audio compris, ainsi que les extraits que d'autres en ont faits. Téléchargez d'abord ce que vous voulez garder.",
+  'yourData.delete.clips': 'Les extraits que vous avez faits ({clips}) sont supprimés, fichiers compris.',
+  'yourData.delete.reports': 'Les signalements que vous avez faits ({reports}) restent chez les modérateurs, sans votre nom.',
+  'yourData.delete.sessions': "Vous êtes déconnecté partout et quittez tout salon où vous êtes ; un salon que vous animez se termine.",
+  'yourData.delete.typeHandle': 'Tapez votre identifiant ({handle}) pour confirmer',
+  'yourData.delete.button': 'Supprimer mon compte pour de bon',
+  'yourData.error.handle': 'Tapez votre identifiant, {handle}, exactement.',
+  'yourData.error.password': "Le mot de passe n'est pas le bon.",
+  'yourData.deleted.title': 'Votre compte est supprimé',
+  'yourData.deleted.text': 'Votre compte, vos salons, rediffusions et extraits ont disparu de ce serveur. Merci pour le temps passé ici.',
+  'yourData.deleted.home': "Retour à l'accueil",
   // Extraits et flux de podcast (ticket 12).
   'clip.make': "Extraire les 30 dernières s",
   'clip.makeHint': "Enregistre les 30 secondes avant ce moment comme un extrait avec son propre lien.",
