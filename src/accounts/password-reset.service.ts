@@ -15,7 +15,7 @@ import { randomToken } from '../shared/random';
 import type { RateLimiter } from '../shared/rate-limiter';
 import { checkPassword, normalizeHandle } from './accounts.model';
 import { hashPassword } from './password';
-import { deleteOtherResets, findUsableReset, replaceResetToken, tokenHashOf, useResetToken } from './password-reset.repository';
+import { deleteOtherResets, deleteStaleResets, findUsableReset, replaceResetToken, tokenHashOf, useResetToken } from './password-reset.repository';
 import type { SessionsService } from './sessions.service';
 import { findUserById, findUserByLogin, updateUser } from './users.repository';
 
@@ -122,6 +122,7 @@ export class PasswordResetService {
     const token = randomToken(32);
     const expiresAt = new Date(this.now().getTime() + resetLimits.lifetimeMs);
     await replaceResetToken(this.deps.db, user.id, tokenHashOf(token), expiresAt);
+    await deleteStaleResets(this.deps.db, this.now()); // everyone's expired links go as new ones are made: the table stays small
     return { link: `${origin.replace(/\/+$/, '')}/password/reset/${token}`, expiresAt };
   }
 
