@@ -2,6 +2,7 @@
 // queue, pending invitations, the acting host and the hostless grace period. Pure logic: no I/O,
 // time is passed in. Every command either returns the events it caused or throws a RoomError and
 // changes nothing.
+import { commandEvents } from './room-commands';
 import {
   RoomError,
   stageRoles,
@@ -192,115 +193,13 @@ export class RoomState {
     return [{ type: 'roomEnded', reason }];
   }
 
-  // ---- commands --------------------------------------------------------------------------------
+  // ---- commands (their rules live in room-commands.ts) -----------------------------------------
 
   command(actorId: string, cmd: RoomCommand, now: number): RoomEvent[] {
     this.assertLive();
     const actor = this.participants.get(actorId);
     if (!actor) throw new RoomError('notFound', 'You are not in this room');
-    switch (cmd.type) {
-      case 'raiseHand':
-        return this.raiseHand(actor, now);
-      case 'lowerHand':
-        if (actor.handRaisedAt === null) throw new RoomError('invalidState', 'Your hand is not raised');
-        actor.handRaisedAt = null;
-        return [{ type: 'handLowered', id: actor.id, reason: 'self' }];
-      case 'approveHand': {
-        this.requireManager(actor);
-        const target = this.target(cmd.target);
-        if (target.handRaisedAt === null) throw new RoomError('invalidState', `${target.name} has not raised their hand`);
-        return this.invite(target, 'speaker');
-      }
-      case 'denyHand': {
-        this.requireManager(actor);
-        const target = this.target(cmd.target);
-        if (target.handRaisedAt === null) throw new RoomError('invalidState', `${target.name} has not raised their hand`);
-        target.handRaisedAt = null;
-        return [{ type: 'handLowered', id: target.id, reason: 'denied' }];
-      }
-      case 'nextHand': {
-        this.requireManager(actor);
-        const first = this.hands()[0];
-        if (!first) throw new RoomError('invalidState', 'No hand is raised');
-        return this.invite(first, 'speaker');
-      }
-      case 'inviteToSpeak': {
-        this.requireManager(actor);
-        return this.invite(this.target(cmd.target), 'speaker');
-      }
-      case 'inviteCohost': {
-        if (!this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can add co-hosts');
-        return this.invite(this.target(cmd.target), 'cohost');
-      }
-      case 'acceptInvite':
-        return this.acceptInvite(actor, now);
-      case 'declineInvite': {
-        const kind = actor.pendingInvite;
-        if (!kind) throw new RoomError('invalidState', 'You have no pending invitation');
-        actor.pendingInvite = null;
-        return [{ type: 'inviteDeclined', id: actor.id, as: kind }];
-      }
-      case 'mute':
-        this.requireStage(actor);
-        return this.setMuted(actor, true, false);
-      case 'unmute':
-        this.requireStage(actor);
-        return this.setMuted(actor, false, false);
-      case 'muteSpeaker': {
-        this.requireManager(actor);
-        const target = this.target(cmd.target);
-        if (target.role === 'listener') throw new RoomError('invalidState', `${target.name} is not on stage`);
-        this.requireAuthorityOver(actor, target);
-        return this.setMuted(target, true, true);
-      }
-      case 'muteAll': {
-        this.requireManager(actor);
-        const events: RoomEvent[] = [];
-        for (const p of this.stage()) {
-          if (p.id === actor.id || p.muted) continue;
-          if (p.role === 'host' || (p.role === 'cohost' && !this.hasHostPowers(actor.id))) continue;
-          events.push(...this.setMuted(p, true, true));
-        }
-        return events;
-      }
-      case 'moveToListeners': {
-        this.requireManager(actor);
-        const target = this.target(cmd.target);
-        if (target.role === 'listener') throw new RoomError('invalidState', `${target.name} is already a listener`);
-        this.requireAuthorityOver(actor, target);
-        return this.setRole(target, 'listener', now);
-      }
-      case 'leaveStage':
-        if (actor.role === 'host') throw new RoomError('forbidden', 'The host stays on stage; end the room to leave it');
-        if (actor.role === 'listener') throw new RoomError('invalidState', 'You are not on stage');
-        return this.setRole(actor, 'listener', now);
-      case 'remove': {
-        const target = this.target(cmd.target);
-        if (actor.moderator && target.id !== actor.id) return this.expel(target.id, now);
-        this.requireManager(actor);
-        this.requireAuthorityOver(actor, target);
-        return this.expel(target.id, now);
-      }
-      case 'end':
-        if (this.hasHostPowers(actor.id)) return this.end('host');
-        if (actor.moderator) return this.end('moderator');
-        throw new RoomError('forbidden', 'Only the host can end the room');
-      case 'react':
-        if (actor.userId === null) throw new RoomError('signInRequired', 'Sign in to react');
-        return [{ type: 'reacted', id: actor.id, emoji: cmd.emoji }];
-      case 'startRecording':
-        if (!this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can record the room');
-        return this.setRecording(true, actor);
-      case 'stopRecording':
-        if (!this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can stop the recording');
-        return this.setRecording(false, actor);
-      case 'consentToRecording':
-        if (!this.recording) throw new RoomError('invalidState', 'This room is not being recorded');
-        if (actor.role === 'listener' && !actor.pendingInvite) throw new RoomError('invalidState', 'Listeners are never recorded');
-        if (actor.recordingConsent) return [];
-        actor.recordingConsent = true;
-        return [{ type: 'recordingConsented', id: actor.id }];
-    }
+    return commandEvents(this, actor, cmd, now);
   }
 
   /** Recording stops on the server's own decision (storage quota, a failing recorder). */
@@ -318,54 +217,7 @@ export class RoomState {
 
   // ---- rules -----------------------------------------------------------------------------------
 
-  private setRecording(on: boolean, actor: Participant): RoomEvent[] {
-    if (this.recording === on) throw new RoomError('invalidState', on ? 'The room is already being recorded' : 'The room is not being recorded');
-    this.recording = on;
-    const events: RoomEvent[] = [{ type: 'recordingChanged', recording: on, by: actor.id }];
-    // Starting the recording is the host's own consent.
-    if (on && !actor.recordingConsent) {
-      actor.recordingConsent = true;
-      events.push({ type: 'recordingConsented', id: actor.id });
-    }
-    return events;
-  }
-
-  private raiseHand(actor: Participant, now: number): RoomEvent[] {
-    if (actor.userId === null) throw new RoomError('signInRequired', 'Sign in to ask to speak');
-    if (actor.role !== 'listener') throw new RoomError('invalidState', 'You are already on stage');
-    if (this.config.speakPolicy === 'invited') throw new RoomError('forbidden', 'In this room only people the host invites may speak');
-    if (actor.handRaisedAt !== null) throw new RoomError('invalidState', 'Your hand is already raised');
-    actor.handRaisedAt = now;
-    return [{ type: 'handRaised', id: actor.id, name: actor.name, handle: actor.handle, raisedAt: now }];
-  }
-
-  /** An invitation waits for the person's consent (accept/decline). */
-  private invite(target: Participant, kind: InviteKind): RoomEvent[] {
-    if (target.userId === null) throw new RoomError('forbidden', 'Anonymous listeners cannot be invited on stage');
-    if (kind === 'speaker' && target.role !== 'listener') throw new RoomError('invalidState', `${target.name} is already on stage`);
-    if (kind === 'cohost' && (target.role === 'host' || target.role === 'cohost')) throw new RoomError('invalidState', `${target.name} is already a host`);
-    this.checkRoomFor(kind, target);
-    const events: RoomEvent[] = [];
-    if (target.handRaisedAt !== null) {
-      target.handRaisedAt = null;
-      events.push({ type: 'handLowered', id: target.id, reason: 'invited' });
-    }
-    target.pendingInvite = kind;
-    events.push({ type: 'invited', id: target.id, as: kind });
-    return events;
-  }
-
-  private acceptInvite(actor: Participant, now: number): RoomEvent[] {
-    const kind = actor.pendingInvite;
-    if (!kind) throw new RoomError('invalidState', 'You have no pending invitation');
-    this.checkRoomFor(kind, actor); // the stage may have filled since the invitation
-    actor.pendingInvite = null;
-    // A new speaker arrives muted and unmutes when ready, as in every audio room app.
-    if (kind === 'speaker') actor.muted = true;
-    return this.setRole(actor, kind, now);
-  }
-
-  private hasRoomFor(kind: InviteKind, target: Participant): boolean {
+  hasRoomFor(kind: InviteKind, target: Participant): boolean {
     try {
       this.checkRoomFor(kind, target);
       return true;
@@ -374,7 +226,8 @@ export class RoomState {
     }
   }
 
-  private checkRoomFor(kind: InviteKind, target: Participant) {
+  /** Throws when the stage has no seat of that kind left for them. */
+  checkRoomFor(kind: InviteKind, target: Participant) {
     const { maxCohosts, maxSpeakers } = this.config.limits;
     if (kind === 'cohost' && this.count('cohost') >= maxCohosts) throw new RoomError('limitReached', `A room has at most ${maxCohosts} co-hosts`);
     if (kind === 'speaker' && target.role === 'listener' && this.count('speaker') >= maxSpeakers) {
@@ -382,7 +235,8 @@ export class RoomState {
     }
   }
 
-  private setRole(p: Participant, role: Role, now: number): RoomEvent[] {
+  /** Moves someone to a role, keeping the role index, hands and mutes in step. */
+  setRole(p: Participant, role: Role, now: number): RoomEvent[] {
     const previous = p.role;
     p.role = role;
     this.byRole[previous].delete(p);
@@ -396,32 +250,11 @@ export class RoomState {
     return [{ type: 'roleChanged', id: p.id, role, previous, muted: p.muted }, ...this.afterPresenceChange(now)];
   }
 
-  private setMuted(p: Participant, muted: boolean, byModerator: boolean): RoomEvent[] {
+  setMuted(p: Participant, muted: boolean, byModerator: boolean): RoomEvent[] {
     if (p.muted === muted && (!muted || p.mutedByModerator === byModerator)) return [];
     p.muted = muted;
     p.mutedByModerator = muted && byModerator;
     return [{ type: 'muteChanged', id: p.id, muted, byModerator: p.mutedByModerator }];
-  }
-
-  /** Host powers are needed over co-hosts; nobody acts on the host; nobody removes themselves. */
-  private requireAuthorityOver(actor: Participant, target: Participant) {
-    if (target.id === actor.id) throw new RoomError('invalidState', 'You cannot do that to yourself');
-    if (target.role === 'host') throw new RoomError('forbidden', 'Nobody can do that to the host');
-    if (target.role === 'cohost' && !this.hasHostPowers(actor.id)) throw new RoomError('forbidden', 'Only the host can do that to a co-host');
-  }
-
-  private requireManager(actor: Participant) {
-    if (!this.isManager(actor.id)) throw new RoomError('forbidden', 'Only the host and co-hosts can do that');
-  }
-
-  private requireStage(actor: Participant) {
-    if (!stageRoles.includes(actor.role)) throw new RoomError('forbidden', 'Only people on stage have a microphone');
-  }
-
-  private target(id: string): Participant {
-    const p = this.participants.get(id);
-    if (!p) throw new RoomError('notFound', 'That person is not in the room');
-    return p;
   }
 
   private assertLive() {
