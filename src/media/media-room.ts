@@ -171,11 +171,7 @@ export class MediaRoom {
     for (const other of [...this.producing]) if (other.producer && other.id !== peerId) await this.consume(peer, other.producer);
   }
 
-  /**
-   * A copy of the room's audio sent as RTP (SRTP unless `srtp` is false) to `ip:port`, one stream
-   * per speaker, placed like a listener: for recorders and restreamers, and the benchmarks'
-   * cheap listeners. Close it with `closePeer(id)`; it also ends with the room.
-   */
+  /** The room's audio as RTP (SRTP unless `srtp` is false) to `ip:port`, a stream per speaker, placed like a listener (restreamers, the benchmarks' cheap listeners); `closePeer(id)` or the room's end closes it. */
   async openRtpOutput(target: { ip: string; port: number; srtp?: boolean; listenIp?: string }): Promise<RtpOutput> {
     const peer = this.peer(`rtp:${++this.outputs}`);
     peer.autoResume = true;
