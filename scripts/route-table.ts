@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createApp, type AppDeps } from '../src/app';
 import { loadConfig } from '../src/config/config.load';
 
-type Guard = 'anyone' | 'anonymous' | 'signed-in' | 'host' | 'room host' | 'room host or admin' | 'admin' | 'room members';
+type Guard = 'anyone' | 'anonymous' | 'signed-in' | 'host' | 'room host' | 'room host or admin' | 'room host, co-hosts or admin' | 'admin' | 'room members';
 
 /** Who may call each route, and what it does, by `METHOD path` as Elysia lists it. */
 export const routeNotes: Record<string, { guard: Guard; does: string }> = {
@@ -40,7 +40,9 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'GET /settings/invites': { guard: 'signed-in', does: 'my invitations and how many are left' },
   'POST /settings/invites': { guard: 'signed-in', does: 'create an invitation (within my quota; admins unlimited)' },
   'POST /settings/invites/:code/revoke': { guard: 'signed-in', does: 'revoke one of my invitations' },
-  'GET /admin': { guard: 'admin', does: 'redirects to /admin/settings' },
+  'GET /admin': { guard: 'admin', does: 'dashboard: live rooms (join with moderator powers), media workers (CPU, routers, listener streams), sessions and sockets, storage, sign-ups and rooms per day (SVG charts), open reports' },
+  'GET /admin/audit': { guard: 'admin', does: 'the audit log (admin and host moderation actions), newest first, filtered by action, actor, target, room and dates; read-only' },
+  'GET /r/:id/analytics': { guard: 'room host, co-hosts or admin', does: "a room's numbers: peak and unique listeners, listening minutes, average time listened, listeners over time, talk time, reactions, hands, replay and clip plays" },
   'GET /admin/settings': { guard: 'admin', does: 'instance settings' },
   'POST /admin/settings': { guard: 'admin', does: 'save instance settings' },
   'GET /admin/storage': { guard: 'admin', does: 'storage used by recordings and clips, per host, against the quota' },

@@ -32,6 +32,8 @@ import type { SalonMetrics } from './metrics/salon-metrics';
 import type { AccountDeletion } from './accounts/account-deletion.service';
 import type { SchedulesService } from './schedules/schedules.service';
 import type { AuditLog } from './audit/audit-log';
+import type { RoomAnalytics } from './analytics/room-analytics';
+import type { DashboardService } from './analytics/dashboard';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -67,4 +69,6 @@ export interface AppDeps {
   metrics: SalonMetrics;
   accountDeletion: AccountDeletion;
   audit: AuditLog;
+  roomAnalytics: RoomAnalytics;
+  dashboard: DashboardService;
 }

@@ -4,6 +4,8 @@ import type { AppDeps } from './app-deps';
 import { authRoutes } from './accounts/auth.routes';
 import { sessionsRoutes } from './accounts/sessions.routes';
 import { adminRoutes } from './admin/admin.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { analyticsRoutes } from './analytics/analytics.routes';
 import { adminRoomsRoutes } from './admin/admin-rooms.routes';
 import { adminMailRoutes } from './admin/admin-mail.routes';
 import { passwordResetRoutes } from './accounts/password-reset.routes';
@@ -66,7 +68,9 @@ export function createApp(deps: AppDeps) {
     .use(settingsRoutes(deps))
     .use(sessionsRoutes(deps))
     .use(invitesRoutes(deps))
+    .use(analyticsRoutes(deps))
     .use(adminRoutes(deps))
+    .use(auditRoutes(deps))
     .use(adminRoomsRoutes(deps))
     .use(adminMailRoutes(deps))
     .use(scheduleRoutes(deps))

@@ -37,6 +37,9 @@ import { SalonMetrics } from './metrics/salon-metrics';
 import { AccountDeletion } from './accounts/account-deletion.service';
 import { SchedulesService } from './schedules/schedules.service';
 import { AuditLog } from './audit/audit-log';
+import { auditLiveRooms } from './audit/room-audit';
+import { RoomAnalytics } from './analytics/room-analytics';
+import { DashboardService } from './analytics/dashboard';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -54,6 +57,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   notifications.addChannel(new EmailChannel({ db, mailer, instanceName: () => settings.get().instanceName })); // reminders and the rest by email, for those who turn it on
   const hosting = new HostingService(settings, social);
   const live = new LiveRooms({ db, log: base.log, settings });
+  auditLiveRooms(live, accountEvents, audit); // before the enforcement: a host's block is logged while the person is still in the room
   enforceAccountChanges(accountEvents, live);
   const anonymous = new AnonymousListeners(await instanceSecret(db, 'anonymousListener'));
   const media = new MediaRooms(live, base.pool, base.log, config.routerListenerLimit);
@@ -63,6 +67,9 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath, onReady: notifications.replayReady }));
   const services = {
     ...base,
+    // After the media plane: a room's analytics observer listens to its MediaRoom's speaking events.
+    roomAnalytics: new RoomAnalytics({ db, log: base.log, live, media }),
+    dashboard: new DashboardService({ db, live, media, pool: base.pool, dataDir: config.dataDir }),
     settings,
     sessions,
     users: new UsersService(db),
@@ -74,14 +81,14 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     hosting,
     live,
     anonymous,
-    rooms: new RoomsService({ db, live, hosting, social, settings, notifications }),
+    rooms: new RoomsService({ db, live, hosting, social, settings, notifications, audit }),
     media,
     jobs,
     recorders,
     clips: new ClipsService({ db, log: base.log, live, recorders, settings, social, limiter, dataDir: config.dataDir, ffmpeg: config.ffmpegPath }),
     replays: new ReplaysService({ db, log: base.log, social, jobs, limiter, dirOf: (id) => recorders.dirOf(id) }),
     invites: new InvitesService(db, settings),
-    admin: new AdminService(db, accountEvents),
+    admin: new AdminService(db, accountEvents, audit),
     avatars: new AvatarStore(config.dataDir),
     contexts: new RequestContexts({ config, sessions, settings }),
     notifications,

@@ -10,7 +10,7 @@ import { layout, type PageContext } from './layout';
 export function adminNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/email', 'mail.admin.tab')} ${link('/admin/network', 'admin.network')}</nav>`;
+  return html`<nav class="tabs">${link('/admin', 'dashboard.tab')} ${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/email', 'mail.admin.tab')} ${link('/admin/network', 'admin.network')} ${link('/admin/audit', 'audit.tab')}</nav>`;
 }
 
 export interface AdminSettingsView {

@@ -135,6 +135,7 @@ export function replayPage(ctx: PageContext, view: ReplayView) {
         ? html`<form method="post" action="/r/${room.id}/replay/profile" class="inline">${csrfField(ctx)}<input type="hidden" name="hidden" value="${view.hiddenByViewer ? 'no' : 'yes'}"><button type="submit">${t(view.hiddenByViewer ? 'replay.showOnProfile' : 'replay.hideFromProfile')}</button></form>`
         : ''
     }
+    ${view.canManage ? html`<p class="analytics-link"><a href="/r/${room.id}/analytics">${t('analytics.link')}</a></p>` : ''}
     ${view.canManage ? manage(ctx, view) : ''}
     ${ready ? html`<script src="${ctx.asset('replay-player.js')}" defer></script>` : ''}
   </article>`;

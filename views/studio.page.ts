@@ -49,7 +49,8 @@ export function studioPage(ctx: PageContext, view: StudioView) {
   const roomRow = (r: Room & { listenerCount?: number }) => html`<li>
     <div><a href="/r/${r.id}"><strong>${r.title}</strong></a><br>
     <small>${r.status === 'live' ? html`<span class="badge live">${t('room.liveNow')}</span> ${r.listenerCount ?? 0} ${t('room.listeners')}` : html`${(r.ended_at ?? r.created_at).slice(0, 16).replace('T', ' ')} · ${t(`studio.endReason.${r.end_reason ?? 'host'}` as MessageKey)} · ${t('studio.peak', { count: r.peak_listeners })}`}</small></div>
-    ${r.status === 'live' ? actionButton(ctx, `/r/${r.id}/end`, t('room.end'), { danger: true }) : ''}
+    <span class="row-actions"><a href="/r/${r.id}/analytics" class="analytics-link">${t('analytics.link')}</a>
+    ${r.status === 'live' ? actionButton(ctx, `/r/${r.id}/end`, t('room.end'), { danger: true }) : ''}</span>
   </li>`;
   return layout(ctx, {
     title: t('studio.heading'),

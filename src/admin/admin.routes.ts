@@ -11,6 +11,7 @@ import type { RequestContext } from '../web/request-context';
 import { adminActions, type AdminAction } from './admin.service';
 import { adminNetworkRoutes } from './admin-network.routes';
 import { httpsProblem } from './network-report';
+import { AuditLog, auditActionNames } from '../audit/audit-log';
 
 const pageSize = 50;
 const usersQuery = t.Object({
@@ -19,7 +20,7 @@ const usersQuery = t.Object({
   created: t.Optional(t.String()),
 });
 
-export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'config' | 'contexts' | 'log' | 'pool' | 'registration' | 'settings' | 'social' | 'users'>) {
+export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'audit' | 'config' | 'contexts' | 'log' | 'pool' | 'registration' | 'settings' | 'social' | 'users'>) {
   const usersView = async (ctx: RequestContext, query: string, pageIndex: number, extra: { values?: Record<string, string>; errors?: FieldError[]; created?: string } = {}) => {
     const rows = await deps.users.search(query, pageSize + 1, pageIndex * pageSize);
     const shown = rows.slice(0, pageSize);
@@ -38,10 +39,6 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'config' | 'contexts' 
   return new Elysia({ name: 'admin' })
     .use(adminNetworkRoutes(deps))
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
-    .get('/admin', ({ ctx }) => {
-      requireAdmin(ctx);
-      return redirect(ctx, '/admin/settings');
-    })
     .get('/admin/settings', ({ ctx, query }) => {
       requireAdmin(ctx);
       if (ctx.wantsJson) return json(ctx, deps.settings.get());
@@ -50,11 +47,17 @@ export function adminRoutes(deps: Pick<AppDeps, 'admin' | 'config' | 'contexts' 
     .post(
       '/admin/settings',
       async ({ ctx, body }) => {
-        requireAdmin(ctx);
+        const admin = requireAdmin(ctx);
         const input: Partial<Record<keyof InstanceSettings, unknown>> = {};
         for (const key of Object.keys(settingRules) as (keyof InstanceSettings)[]) if (key in body) input[key] = (body as Record<string, unknown>)[key];
         try {
+          const before = deps.settings.get();
           const saved = await deps.settings.update(input);
+          const changed = (Object.keys(input) as (keyof InstanceSettings)[]).filter((key) => before[key] !== saved[key]);
+          if (changed.length) {
+            const pick = (from: Readonly<InstanceSettings>) => Object.fromEntries(changed.map((key) => [key, from[key]]));
+            void deps.audit.record({ actor: AuditLog.admin(admin), action: auditActionNames.settingsUpdate, target: { type: 'settings', id: changed.join(','), name: changed.join(', ') }, previous: pick(before), details: { values: pick(saved) } });
+          }
           if (ctx.wantsJson) return json(ctx, saved);
           return redirect(ctx, '/admin/settings?saved=1');
         } catch (error) {

@@ -5,10 +5,18 @@ import { findUserById, updateUser } from '../accounts/users.repository';
 import type { Db } from '../db/connection';
 import type { User } from '../db/schema';
 import { storageByHost, type HostStorageRow } from '../recording/recording-storage.repository';
+import { AuditLog, auditActionNames } from '../audit/audit-log';
 import { Forbidden, NotFound } from '../shared/errors';
 
 export const adminActions = ['grant-host', 'revoke-host', 'suspend', 'unsuspend', 'promote'] as const;
 export type AdminAction = (typeof adminActions)[number];
+const auditedAs: Record<AdminAction, string> = {
+  'grant-host': auditActionNames.hostingGrant,
+  'revoke-host': auditActionNames.hostingRevoke,
+  suspend: auditActionNames.userSuspend,
+  unsuspend: auditActionNames.userUnsuspend,
+  promote: auditActionNames.userPromote,
+};
 
 export interface HostStorage extends HostStorageRow {
   /** Recordings and clips. */
@@ -30,6 +38,7 @@ export class AdminService {
   constructor(
     private readonly db: Db,
     private readonly events: AccountEvents,
+    private readonly audit?: Pick<AuditLog, 'record'>,
   ) {}
 
   /** Storage used per host, the largest first, against the quota (megabytes of 1024² bytes; 0 = no limit). */
@@ -71,6 +80,8 @@ export class AdminService {
         await updateUser(this.db, target.id, { role: 'admin' });
         break;
     }
+    const previous = { 'grant-host': { hostingGranted: !!target.hosting_granted }, 'revoke-host': { hostingGranted: !!target.hosting_granted }, suspend: { suspendedAt: target.suspended_at }, unsuspend: { suspendedAt: target.suspended_at }, promote: { role: target.role } }[action];
+    void this.audit?.record({ actor: AuditLog.admin(admin), action: auditedAs[action], target: { type: 'user', id: target.id, name: target.handle }, previous });
     return (await findUserById(this.db, target.id))!;
   }
 }

@@ -1,5 +1,5 @@
 // SQL for the audit log: append and read, never update or delete (the database refuses both).
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connection';
 import type { AuditEntry, AuditLogTable } from '../db/schema';
 
@@ -25,13 +25,11 @@ export function listAuditEntries(db: Db, filter: AuditFilter, limit: number, off
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.actor) {
     const actor = filter.actor.replace(/^@/, '');
-    const like = `%${escapeLike(actor)}%`;
-    query = query.where((eb) => eb.or([eb('actor_name', 'like', like), ...(/^\d+$/.test(actor) ? [eb('actor_id', '=', Number(actor))] : [])]));
+    query = query.where((eb) => eb.or([contains(sql.ref('actor_name'), actor), ...(/^\d+$/.test(actor) ? [eb('actor_id', '=', Number(actor))] : [])]));
   }
   if (filter.target) {
     const target = filter.target.replace(/^@/, '');
-    const like = `%${escapeLike(target)}%`;
-    query = query.where((eb) => eb.or([eb('target_name', 'like', like), eb('target_id', '=', target)]));
+    query = query.where((eb) => eb.or([contains(sql.ref('target_name'), target), eb('target_id', '=', target)]));
   }
   if (filter.room) query = query.where('room_id', '=', filter.room);
   if (filter.from) query = query.where('at', '>=', `${filter.from}T00:00:00.000Z`);
@@ -45,6 +43,7 @@ export async function auditActions(db: Db): Promise<string[]> {
   return rows.map((r) => r.action);
 }
 
-function escapeLike(text: string) {
-  return text.replace(/[%_]/g, ''); // SQLite LIKE without ESCAPE: drop the wildcards people type
+/** Case-insensitive "contains", without LIKE's wildcards (handles have underscores). */
+function contains(column: RawBuilder<unknown>, text: string) {
+  return sql<boolean>`instr(lower(${column}), lower(${text})) > 0`;
 }

@@ -7,6 +7,7 @@ import type { Room, User } from '../db/schema';
 import type { SettingsService } from '../settings/settings.service';
 import type { SocialService } from '../social/social.service';
 import type { NotificationsService } from '../notifications/notifications.service';
+import { auditActionNames, type AuditLog } from '../audit/audit-log';
 import { AppError, Forbidden, Invalid, NotFound } from '../shared/errors';
 import { FieldErrors, FormInvalid } from '../shared/form-errors';
 import { randomCode } from '../shared/random';
@@ -30,7 +31,7 @@ const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId
 
 export class RoomsService {
   constructor(
-    private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService; notifications?: Pick<NotificationsService, 'notifyFollowers'> },
+    private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService; notifications?: Pick<NotificationsService, 'notifyFollowers'>; audit?: Pick<AuditLog, 'record'> },
   ) {}
 
   /** "Start now": the room is live at once and gets its shareable /r/<id> (a scheduled room keeps its own id). */
@@ -76,7 +77,10 @@ export class RoomsService {
     if (!room) throw new NotFound('No such room');
     const isHost = room.host_id === actor.id;
     if (!isHost && actor.role !== 'admin') throw new Forbidden('Only the host can end the room');
-    this.deps.live.get(roomId)?.end(isHost ? 'host' : 'moderator');
+    const live = this.deps.live.get(roomId);
+    if (!live || live.state.status !== 'live') return;
+    live.end(isHost ? 'host' : 'moderator');
+    void this.deps.audit?.record({ actor: { id: actor.id, name: actor.handle, role: isHost ? 'host' : 'admin' }, action: auditActionNames.roomEnd, target: { type: 'room', id: room.id, name: room.title }, roomId: room.id });
   }
 
   /** An admin removes someone from a live room, as the host would: they cannot come back. */
@@ -85,7 +89,15 @@ export class RoomsService {
     const live = this.deps.live.get(roomId);
     if (!live) throw new NotFound('This room is not live');
     if (participantId === `u:${admin.id}`) throw new Forbidden('You cannot remove yourself; leave the room instead');
-    if (!live.removeByModerator(participantId, admin.id)) throw new NotFound('That person is not in the room');
+    const target = live.state.get(participantId);
+    if (!target || !live.removeByModerator(participantId, admin.id)) throw new NotFound('That person is not in the room');
+    void this.deps.audit?.record({
+      actor: { id: admin.id, name: admin.handle, role: 'admin' },
+      action: auditActionNames.roomRemove,
+      target: target.userId === null ? { type: 'participant', id: target.id, name: target.name } : { type: 'user', id: target.userId, name: target.handle ?? target.name },
+      roomId,
+      previous: { role: target.role },
+    });
   }
 
   /**

@@ -7,7 +7,15 @@ import { closeCodes, type Hand, type RoomSnapshot } from './protocol';
 import { RoomBroadcaster, send, type Publisher, type RoomSocket } from './room-broadcaster';
 import { RoomHistory } from './room-history';
 import { RoomState } from './room-state';
-import { RoomError, type EndReason, type Person, type RoomCommand, type RoomEvent, type RoomLimits } from './room.model';
+import { RoomError, type EndReason, type Participant, type Person, type RoomCommand, type RoomEvent, type RoomLimits } from './room.model';
+
+/** A command that changed something: the actor and the target as they were before it. */
+export interface CommandDone {
+  actor: Participant | undefined;
+  target: Participant | undefined;
+  command: RoomCommand;
+  events: RoomEvent[];
+}
 
 /** Where a participant's socket comes from: live rooms follow their session and browser. */
 export interface Presence {
@@ -56,6 +64,8 @@ export class LiveRoom {
   };
   /** Hooks for the media plane: role and mute changes drive producers and transports. */
   readonly eventObservers = new Set<(event: RoomEvent) => void>();
+  /** Told of every command that succeeded, with who gave it and whom it named as they were before (the audit log). */
+  readonly commandObservers = new Set<(done: CommandDone) => void>();
 
   constructor(
     readonly room: Room,
@@ -97,7 +107,10 @@ export class LiveRoom {
     if (this.sockets.get(id) !== socket) return; // a replaced socket's late message
     try {
       if (command.type === 'startRecording' && this.state.hasHostPowers(id)) this.recordingGate();
-      this.apply(this.state.command(id, command, this.now()), id);
+      const before = { actor: this.copyOf(id), target: 'target' in command ? this.copyOf(command.target) : undefined };
+      const events = this.state.command(id, command, this.now());
+      this.apply(events, id);
+      if (events.length) for (const observer of this.commandObservers) observer({ ...before, command, events });
     } catch (error) {
       if (!(error instanceof RoomError)) throw error;
       send(socket, { type: 'error', code: error.code, message: error.message, ref });
@@ -187,6 +200,11 @@ export class LiveRoom {
       actingHostId: this.state.actingHostId,
       hands: manager ? this.handQueue() : undefined,
     };
+  }
+
+  private copyOf(id: string): Participant | undefined {
+    const p = this.state.get(id);
+    return p && { ...p };
   }
 
   private handQueue(): Hand[] {
