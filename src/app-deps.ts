@@ -28,6 +28,8 @@ import type { PushService } from './notifications/push/push.service';
 import type { Mailer } from './mail/mailer';
 import type { MailSettingsStore } from './mail/mail-settings';
 import type { PasswordResetService } from './accounts/password-reset.service';
+import type { ReportsService } from './reports/reports.service';
+import type { EvidenceBuffers } from './reports/evidence-buffers';
 import type { SalonMetrics } from './metrics/salon-metrics';
 import type { AccountDeletion } from './accounts/account-deletion.service';
 import type { SchedulesService } from './schedules/schedules.service';
@@ -71,4 +73,6 @@ export interface AppDeps {
   audit: AuditLog;
   roomAnalytics: RoomAnalytics;
   dashboard: DashboardService;
+  reports: ReportsService;
+  evidence: EvidenceBuffers;
 }

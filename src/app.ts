@@ -22,6 +22,7 @@ import { replayRoutes } from './recording/replay/replays.routes';
 import { scheduleRoutes } from './schedules/schedules.routes';
 import { notificationsRoutes } from './notifications/notifications.routes';
 import { notificationSettingsRoutes } from './notifications/notification-settings.routes';
+import { reportsRoutes } from './reports/reports.routes';
 import { metricsRoutes } from './metrics/metrics.routes';
 import { yourDataRoutes } from './accounts/account-data.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
     .use(auditRoutes(deps))
     .use(adminRoomsRoutes(deps))
     .use(adminMailRoutes(deps))
+    .use(reportsRoutes(deps))
     .use(scheduleRoutes(deps))
     .use(roomRoutes(deps))
     .use(clipsRoutes(deps))

@@ -7,6 +7,7 @@ import type { RateLimiter } from './shared/rate-limiter';
 import type { ClipsService } from './recording/clips/clips.service';
 import type { SchedulesService } from './schedules/schedules.service';
 import { startReminderTimer } from './schedules/reminder-timer';
+import type { ReportsService } from './reports/reports.service';
 
 export interface Purged {
   sessions: number;
@@ -24,13 +25,20 @@ export async function purgeExpiredClips(deps: { clips?: Pick<ClipsService, 'purg
   return deps.clips ? deps.clips.purgeExpired() : 0;
 }
 
+/** Report evidence past its retention (30 days after filing, more when acted upon): files and columns. */
+export async function purgeExpiredEvidence(deps: { reports?: Pick<ReportsService, 'purgeExpiredEvidence'> }): Promise<number> {
+  return deps.reports ? deps.reports.purgeExpiredEvidence() : 0;
+}
+
 /** Purges now and then every `intervalMs` (and runs the scheduled rooms' 30-second timer); the returned function stops both (server shutdown). */
-export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: RateLimiter; log: Logger; clips?: Pick<ClipsService, 'purgeExpired'>; schedules?: Pick<SchedulesService, 'processDue'> } & ReplayRetentionDeps, intervalMs = 3600_000): () => void {
+export function startPeriodicPurge(deps: { sessions: SessionsService; limiter: RateLimiter; log: Logger; clips?: Pick<ClipsService, 'purgeExpired'>; reports?: Pick<ReportsService, 'purgeExpiredEvidence'>; schedules?: Pick<SchedulesService, 'processDue'> } & ReplayRetentionDeps, intervalMs = 3600_000): () => void {
   const stopReminders = deps.schedules ? startReminderTimer({ schedules: deps.schedules, log: deps.log }) : () => {};
   const run = async () => {
     try {
       const clips = await purgeExpiredClips(deps);
       if (clips) deps.log.info('expired clips purged', { clips });
+      const evidence = await purgeExpiredEvidence(deps);
+      if (evidence) deps.log.info('expired report evidence purged', { evidence });
       const purged = await purgeExpired({ ...deps, retention: deps });
       deps.log[purged.sessions || purged.rateLimitWindows || purged.replays ? 'info' : 'debug']('expired data purged', { ...purged });
     } catch (error) {

@@ -33,6 +33,8 @@ import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
 import { EmailChannel } from './mail/email-channel';
 import { PasswordResetService } from './accounts/password-reset.service';
+import { EvidenceBuffers } from './reports/evidence-buffers';
+import { ReportsService } from './reports/reports.service';
 import { SalonMetrics } from './metrics/salon-metrics';
 import { AccountDeletion } from './accounts/account-deletion.service';
 import { SchedulesService } from './schedules/schedules.service';
@@ -64,6 +66,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const jobs = new JobQueue(db, base.log);
   // After the media plane: a room's recorder taps its MediaRoom.
   const recorders = new RoomRecorders({ db, log: base.log, live, media, settings, jobs, dataDir: config.dataDir, ffmpeg: config.ffmpegPath });
+  // Report evidence: each live room's rolling buffer of its stage audio, through the same tap as recording.
+  const evidence = new EvidenceBuffers({ log: base.log, live, media, settings, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, now: () => Date.now() });
   jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath, onReady: notifications.replayReady }));
   const services = {
     ...base,
@@ -99,6 +103,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     metrics: new SalonMetrics({ db, live, media, pool: base.pool }),
     accountDeletion: new AccountDeletion({ db, log: base.log, live, sessions, recorders, avatars: new AvatarStore(config.dataDir), dataDir: config.dataDir }),
   };
+  const reports = new ReportsService({ ...services, notifications, evidence, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, now: () => Date.now() });
+  services.rooms.reports = reports; // reports filed from a room (socket or form) go through the reports service
   // Scheduled rooms start through the rooms service and tell people through the notifications.
-  return { ...services, schedules: new SchedulesService({ ...services, notifier: services.notifications }) };
+  return { ...services, reports, evidence, schedules: new SchedulesService({ ...services, notifier: services.notifications }) };
 }

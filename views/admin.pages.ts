@@ -10,7 +10,7 @@ import { layout, type PageContext } from './layout';
 export function adminNav(ctx: PageContext, current: string) {
   const link = (href: string, key: Parameters<PageContext['t']>[0]) =>
     html`<a href="${href}"${href === current ? html` aria-current="page"` : ''}>${ctx.t(key)}</a>`;
-  return html`<nav class="tabs">${link('/admin', 'dashboard.tab')} ${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/email', 'mail.admin.tab')} ${link('/admin/network', 'admin.network')} ${link('/admin/audit', 'audit.tab')}</nav>`;
+  return html`<nav class="tabs">${link('/admin', 'dashboard.tab')} ${link('/admin/settings', 'admin.settings')} ${link('/admin/users', 'admin.users')} ${link('/admin/rooms', 'admin.liveRooms')} ${link('/admin/reports', 'reports.title')} ${link('/admin/storage', 'admin.recording.storage')} ${link('/admin/email', 'mail.admin.tab')} ${link('/admin/network', 'admin.network')} ${link('/admin/audit', 'audit.tab')}</nav>`;
 }
 
 export interface AdminSettingsView {
@@ -67,6 +67,10 @@ export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
       ${field(ctx, { name: 'replayRetentionDays', label: t('admin.setting.replayRetentionDays'), type: 'number', value: v.replayRetentionDays, errors: view.errors, hint: t('admin.setting.replayRetentionDays.hint') })}
       ${field(ctx, { name: 'hostStorageQuotaMb', label: t('admin.setting.hostStorageQuotaMb'), type: 'number', value: v.hostStorageQuotaMb, errors: view.errors, hint: t('admin.setting.hostStorageQuotaMb.hint') })}
       ${field(ctx, { name: 'clipRetentionDays', label: t('admin.setting.clipRetentionDays'), type: 'number', value: v.clipRetentionDays, errors: view.errors, hint: t('admin.setting.clipRetentionDays.hint') })}
+      <h2 id="reports">${t('reports.setting.heading')}</h2>
+      ${field(ctx, { name: 'evidenceSeconds', label: t('reports.setting.evidenceSeconds'), type: 'number', value: v.evidenceSeconds, errors: view.errors, hint: t('reports.setting.evidenceSeconds.hint') })}
+      ${field(ctx, { name: 'evidenceRetentionDays', label: t('reports.setting.evidenceRetentionDays'), type: 'number', value: v.evidenceRetentionDays, errors: view.errors })}
+      ${field(ctx, { name: 'evidenceActionedExtraDays', label: t('reports.setting.evidenceActionedExtraDays'), type: 'number', value: v.evidenceActionedExtraDays, errors: view.errors, hint: t('reports.setting.evidenceActionedExtraDays.hint') })}
       <button type="submit" class="primary">${t('form.save')}</button>
     </form>`,
   });

@@ -77,7 +77,7 @@ function recIndicator(ctx: PageContext, recording: boolean) {
   return html`<span class="rec" id="rec-indicator" role="img" aria-label="${label}" title="${label}"${recording ? '' : html` hidden`}><span class="rec-dot" aria-hidden="true"></span>${ctx.t('room.recording.rec')}</span>`;
 }
 
-export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view: RoomView) {
+export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean; settings?: { evidenceSeconds?: number } }, view: RoomView) {
   const { t } = ctx;
   const { room, host } = view;
   const topics = room.topics;
@@ -99,6 +99,7 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean }, view
           : html`
     ${insecureNotice(ctx, view.secureUrl)}
     <p class="status" id="room-status" aria-live="polite">${t('room.liveNow')} · <span id="listener-count">${view.live!.listenerCount}</span> ${t('room.listeners')}</p>
+    ${ctx.settings?.evidenceSeconds ? html`<p class="evidence-note" id="evidence-note"><small>${t('reports.roomNotice', { minutes: Math.max(1, Math.round(ctx.settings.evidenceSeconds / 60)) })}</small></p>` : ''}
     <section aria-label="${t('room.stage')}"><ul class="stage" id="stage">${view.live!.stage.map((p) => stageMember(ctx, p))}</ul></section>
     <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p>${ctx.viewer && view.recording ? clipButton(ctx, room.id) : ''}</noscript></div>
     <section id="hand-queue" class="hand-queue" hidden></section>

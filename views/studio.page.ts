@@ -60,6 +60,7 @@ export function studioPage(ctx: PageContext, view: StudioView) {
     <section class="card"><h2>${t('studio.past')}</h2>
       ${past.length ? html`<ul class="rows">${past.map(roomRow)}</ul>` : html`<p class="empty">${t('studio.noPast')}</p>`}
     </section>
-    ${listingsSlot(ctx, 'studio-replays', '/studio/replays')}`,
+    ${listingsSlot(ctx, 'studio-replays', '/studio/replays')}
+    <div id="studio-reports" hx-get="/studio/reports" hx-trigger="load" hx-swap="outerHTML"><p><a href="/studio/reports">${t('reports.studioHeading')}</a></p></div>`,
   });
 }

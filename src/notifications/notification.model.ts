@@ -11,6 +11,7 @@ export const notificationKinds = [
   'newFollower',
   'replayReady',
   'reportHandled',
+  'moderationWarning', // an admin warned you after a report
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -95,6 +96,7 @@ export const defaultPreferences: Readonly<Record<NotificationKind, Readonly<Reco
   newFollower: { inApp: true, push: false, email: false },
   replayReady: { inApp: true, push: false, email: false },
   reportHandled: { inApp: true, push: false, email: false },
+  moderationWarning: { inApp: true, push: false, email: false },
 };
 
 /** How long a kind is worth delivering when the caller does not say (ms). */
@@ -108,6 +110,7 @@ export const defaultLifetimeMs: Readonly<Record<NotificationKind, number>> = {
   newFollower: 7 * 86400_000,
   replayReady: 7 * 86400_000,
   reportHandled: 7 * 86400_000,
+  moderationWarning: 30 * 86400_000,
 };
 
 export const isNotificationKind = (value: unknown): value is NotificationKind => (notificationKinds as readonly unknown[]).includes(value);

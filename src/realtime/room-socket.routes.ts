@@ -14,6 +14,9 @@ import { parseClientMessage, type ClientMessage } from './client-messages';
 import { mediaMessageTypes, signalMedia, type MediaMessage } from './media-signalling';
 import { RoomConnections, type RoomConnection } from './room-connections';
 
+/** A refused report, as the socket says it: too many (429), no such person or room (404), anything else invalid. */
+const reportErrorCodes: Partial<Record<AppError['kind'], ErrorCode>> = { tooMany: 'rateLimited', notFound: 'notFound', forbidden: 'forbidden' };
+
 export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'contexts' | 'log' | 'media' | 'rooms'>) {
   const connections = new RoomConnections();
 
@@ -101,7 +104,8 @@ export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'c
           await deps.rooms.report(viewer, { roomId: conn.live.id, targetUserId, reason: message.reason });
           return reply({ type: 'reported', ref: message.ref });
         } catch (error) {
-          if (error instanceof FormInvalid || error instanceof AppError) return reply({ type: 'error', code: 'invalidMessage', message: error.message, ref: message.ref });
+          if (error instanceof FormInvalid) return reply({ type: 'error', code: 'invalidMessage', message: error.message, ref: message.ref });
+          if (error instanceof AppError) return reply({ type: 'error', code: reportErrorCodes[error.kind] ?? 'invalidMessage', message: error.message, ref: message.ref });
           throw error;
         }
       }

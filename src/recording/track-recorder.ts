@@ -14,6 +14,8 @@ export interface TrackRecorderOptions {
   payloadType: number;
   ffmpeg: string;
   log: Logger;
+  /** Where ffmpeg writes instead of one live WebM at `file` (report evidence writes short segments); `file` is then only a name. */
+  output?: { args: string[]; sdpFile: string };
 }
 
 export type TrackExit = { code: number | null; signal: string | null; expected: boolean };
@@ -44,13 +46,13 @@ export class TrackRecorder {
   static async start(options: TrackRecorderOptions): Promise<TrackRecorder> {
     await mkdir(dirname(options.file), { recursive: true });
     const port = await freePortPair();
-    const sdpFile = options.file.replace(/\.webm$/, '.sdp');
+    const sdpFile = options.output?.sdpFile ?? options.file.replace(/\.webm$/, '.sdp');
     await writeFile(sdpFile, sdp(port, options.payloadType));
     const proc = Bun.spawn(
       [options.ffmpeg, '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp',
         // Bound to loopback: nobody on the network can slip packets into a recording.
         '-localaddr', '127.0.0.1', '-i', sdpFile,
-        '-map', '0:a', '-c:a', 'copy', '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '500', '-y', options.file],
+        '-map', '0:a', '-c:a', 'copy', ...(options.output?.args ?? ['-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '500', '-y', options.file])],
       { stdout: 'ignore', stderr: 'pipe' },
     );
     let stderr = '';

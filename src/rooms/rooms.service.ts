@@ -30,6 +30,9 @@ const personOf = (user: User): Person => ({
 const anonymousPerson = (anonymousId: string): Person => ({ id: `a:${anonymousId}`, userId: null, handle: null, name: 'Anonymous listener', avatar: null });
 
 export class RoomsService {
+  /** Reports filed from a room go here when set (services.ts): rate limits, targets in the room, stage snapshot, audio evidence. */
+  reports?: { file(reporter: User, input: { roomId: string; targetUserId?: number | null; reason: string }): Promise<unknown> };
+
   constructor(
     private readonly deps: { db: Db; live: LiveRooms; hosting: HostingService; social: SocialService; settings: SettingsService; notifications?: Pick<NotificationsService, 'notifyFollowers'>; audit?: Pick<AuditLog, 'record'> },
   ) {}
@@ -137,6 +140,7 @@ export class RoomsService {
   }
 
   async report(reporter: User, input: { roomId: string; targetUserId?: number | null; reason: string }) {
+    if (this.reports) return this.reports.file(reporter, input);
     const reason = input.reason.trim();
     const errors = new FieldErrors();
     if (!reason) errors.add('reason', 'error.field.required');

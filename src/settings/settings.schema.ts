@@ -41,6 +41,12 @@ export interface InstanceSettings {
   maxUpcomingPerHost: number;
   /** Minutes after its time a scheduled room may still be started; then it is marked missed. */
   scheduleGraceMinutes: number;
+  /** Seconds of each live room's stage audio kept in a rolling buffer and saved with a report; 0 = no audio evidence. */
+  evidenceSeconds: number;
+  /** Days a report's audio evidence is kept after it was filed. */
+  evidenceRetentionDays: number;
+  /** Days more it is kept when the report led to an action (not dismissed). */
+  evidenceActionedExtraDays: number;
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -65,6 +71,9 @@ export const defaultSettings: InstanceSettings = {
   scheduleMaxDaysAhead: 30,
   maxUpcomingPerHost: 10,
   scheduleGraceMinutes: 30,
+  evidenceSeconds: 120,
+  evidenceRetentionDays: 30,
+  evidenceActionedExtraDays: 90,
 };
 
 type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
@@ -91,4 +100,7 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   scheduleMaxDaysAhead: { kind: 'int', min: 1, max: 365 },
   maxUpcomingPerHost: { kind: 'int', min: 1, max: 100 },
   scheduleGraceMinutes: { kind: 'int', min: 1, max: 1440 },
+  evidenceSeconds: { kind: 'int', min: 0, max: 600 },
+  evidenceRetentionDays: { kind: 'int', min: 1, max: 3650 },
+  evidenceActionedExtraDays: { kind: 'int', min: 0, max: 3650 },
 };

@@ -8,11 +8,12 @@ import { signUp, type Account } from '../support/web-client';
 
 let salon: TestSalon;
 let host: Account;
+let alice: Account;
 let roomId: string;
 beforeAll(async () => {
   salon = await startTestSalon();
   host = await signUp(salon.url, 'boss');
-  await signUp(salon.url, 'alice');
+  alice = await signUp(salon.url, 'alice');
   roomId = (await (await host.client.post('/studio/rooms', { title: 'Reported room' })).json()).id;
 });
 afterAll(() => salon.dispose());
@@ -27,7 +28,11 @@ describe('HTTP reports', () => {
     expect(await report(`/r/${roomId}/report`, { reason: '', target: 'alice' })).toBe(422);
     expect(await report('/r/zzzzzz/report', { reason: 'spam' })).toBe(404);
     expect(await report('/r/%00/report', { reason: 'spam' })).toBe(400);
+    expect(await report(`/r/${roomId}/report`, { reason: 'spam', target: '@alice' })).toBe(422); // not in the room
+    await alice.client.get(`/r/${roomId}`);
+    const aliceInRoom = await RoomClient.join(alice.client, salon.url, roomId);
     expect(await report(`/r/${roomId}/report`, { reason: 'spam', target: '@alice' })).toBe(201);
+    aliceInRoom.send({ type: 'leave' });
   });
 });
 
