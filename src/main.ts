@@ -3,6 +3,9 @@ import { parseArgs } from './cli/parse-args';
 import { helpText } from './cli/help';
 import { createAdmin } from './cli/create-admin';
 import { cleanup } from './cli/cleanup';
+import { backup } from './cli/backup';
+import { restore } from './cli/restore';
+import { BackupError } from './backup/archive';
 import { systemdUnit } from './cli/systemd-unit';
 import { ConfigError, dumpConfig, loadConfig } from './config/config.load';
 import { openDatabase } from './db/connection';
@@ -32,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
   if (cli.command === 'create-admin') return print(await createAdmin(config, cli.positionals));
 
   if (cli.command === 'cleanup') return print(await cleanup(config));
+
+  if (cli.command === 'backup') return print(await backup(config, cli.positionals, packageJson.version));
+
+  if (cli.command === 'restore') return print(await restore(config, cli.positionals));
 
   if (cli.command === 'print-systemd-unit') {
     // The compiled binary runs from its own path; from source, bun runs this file.
@@ -87,7 +94,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     // Config errors are the admin's to fix: say what is wrong, without a stack trace.
-    const known = error instanceof ConfigError || error instanceof StartupError;
+    const known = error instanceof ConfigError || error instanceof StartupError || error instanceof BackupError;
     process.stderr.write(`salon: ${known ? error.message : (error as Error).stack ?? error}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   },

@@ -9,6 +9,8 @@ export function helpText(): string {
     '  serve          start the server (default)',
     '  migrate        apply database migrations and exit',
     '  create-admin HANDLE EMAIL   create an admin account; password from SALON_ADMIN_PASSWORD or stdin',
+    '  backup FILE    write a .tar.gz of the data folder (a consistent database copy and the media files); safe while the server runs',
+    '  restore FILE   unpack a backup into an empty data folder (--data-dir) and check its database',
     '  cleanup        delete expired sessions and replays past the retention setting, print how many, and exit (a running server also does this hourly)',
     '  healthcheck    exit 0 when the local server answers /healthz with 200 (for containers)',
     '  print-systemd-unit   print a hardened systemd service for this binary, its data folder and these settings',

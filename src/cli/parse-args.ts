@@ -1,15 +1,15 @@
-// Command line: `salon [serve|migrate|create-admin HANDLE EMAIL|cleanup|healthcheck|print-systemd-unit|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
+// Command line: `salon [serve|migrate|create-admin HANDLE EMAIL|backup FILE|restore FILE|cleanup|healthcheck|print-systemd-unit|help] [--config FILE] [--config-dump] [--<key> VALUE]...`
 import { configSchema, flagName, removedConfigKeys, type ConfigName } from '../config/config.schema';
 import { ConfigError, removedSettingError } from '../config/config.load';
 
-export const commands = ['serve', 'migrate', 'create-admin', 'cleanup', 'healthcheck', 'print-systemd-unit', 'help', 'version'] as const;
+export const commands = ['serve', 'migrate', 'create-admin', 'backup', 'restore', 'cleanup', 'healthcheck', 'print-systemd-unit', 'help', 'version'] as const;
 export type Command = (typeof commands)[number] | 'config-dump';
 
 export interface CommandLine {
   command: Command;
   configFile?: string;
   flags: Partial<Record<ConfigName, string>>;
-  /** Arguments of commands that take some (create-admin HANDLE EMAIL). */
+  /** Arguments of commands that take some (create-admin HANDLE EMAIL, backup FILE, restore FILE). */
   positionals: string[];
 }
 
@@ -42,7 +42,7 @@ export function parseArgs(argv: string[]): CommandLine {
     } else if (!commandSeen && (commands as readonly string[]).includes(arg)) {
       if (result.command !== 'config-dump') result.command = arg as Command;
       commandSeen = true;
-    } else if (result.command === 'create-admin') {
+    } else if (result.command === 'create-admin' || result.command === 'backup' || result.command === 'restore') {
       result.positionals.push(arg);
     } else {
       throw new ConfigError(`Unknown command "${arg}". Commands: ${commands.join(', ')}`);

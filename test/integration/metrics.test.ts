@@ -107,5 +107,11 @@ describe('metric values', () => {
     expect(sampleValue(after, 'salon_room_participants', { role: 'host' })).toBe(0);
     expect(sampleValue(after, 'salon_room_sockets_open')).toBe(0);
     expect(sampleValue(after, 'salon_room_joins_total')).toBe(joinsBefore + 2); // a counter: it stays
+
+    // Every metric the Grafana dashboard in docs/ queries is one this server exposes.
+    const dashboard = await Bun.file(new URL('../../docs/grafana-dashboard.json', import.meta.url)).text();
+    const used = new Set([...dashboard.matchAll(/\b((?:salon|process)_[a-z_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, '')));
+    expect(used.size).toBeGreaterThan(10);
+    for (const name of used) expect([name, after.has(name)]).toEqual([name, true]);
   });
 });
