@@ -44,6 +44,12 @@ function values(value: unknown): SafeHtml | string {
   return html`<dl class="audit-values">${Object.entries(value as Record<string, unknown>).map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`;
 }
 
+/** Details that are only `{ values }` (settings: the values after) show the values themselves. */
+function onlyValues(details: unknown): unknown {
+  if (details && typeof details === 'object' && Object.keys(details).length === 1 && 'values' in details) return (details as { values: unknown }).values;
+  return details;
+}
+
 export function adminAuditPage(ctx: PageContext, view: AdminAuditView) {
   const { t } = ctx;
   const f = view.filter;
@@ -57,15 +63,13 @@ export function adminAuditPage(ctx: PageContext, view: AdminAuditView) {
   const input = (name: keyof AuditFilter, label: string, type = 'text') =>
     html`<div class="field"><label for="audit-${name}">${label}</label><input id="audit-${name}" name="${name}" type="${type}" value="${f[name] ?? ''}" maxlength="100"></div>`;
   const target = (e: AuditView) => (e.target_name || e.target_id ? html`${e.target_type === 'user' && e.target_name ? html`<a href="/@${e.target_name}">@${e.target_name}</a>` : (e.target_name ?? e.target_id)}` : '');
-  const row = (e: AuditView) => html`<tr id="audit-${e.id}" data-action="${e.action}">
-      <td><time datetime="${e.at}">${e.at.slice(0, 19).replace('T', ' ')}</time></td>
-      <td>${e.actor_name} <small>${t(`audit.role.${e.actor_role}` as MessageKey)}</small></td>
-      <td>${auditActionLabel(ctx, e.action)}</td>
-      <td>${target(e)}</td>
-      <td>${e.room_id ? html`<a href="/r/${e.room_id}">${e.room_id}</a>` : ''}</td>
-      <td>${values(e.previous)}</td>
-      <td>${values(e.details)}</td>
-    </tr>`;
+  const row = (e: AuditView) => html`<li id="audit-${e.id}" data-action="${e.action}">
+      <p class="audit-head"><strong>${auditActionLabel(ctx, e.action)}</strong> · ${e.actor_name} <small>${t(`audit.role.${e.actor_role}` as MessageKey)}</small>
+        <time datetime="${e.at}">${e.at.slice(0, 19).replace('T', ' ')}</time></p>
+      ${e.target_name || e.target_id || e.room_id ? html`<p class="audit-target">${e.target_name || e.target_id ? html`${t('audit.target')}: ${target(e)}` : ''}${e.room_id ? html` · ${t('audit.room')}: <a href="/r/${e.room_id}">${e.room_id}</a>` : ''}</p>` : ''}
+      ${e.previous !== null ? html`<div class="audit-block"><span>${t('audit.previous')}</span>${values(e.previous)}</div>` : ''}
+      ${e.details !== null ? html`<div class="audit-block"><span>${t('audit.details')}</span>${values(onlyValues(e.details))}</div>` : ''}
+    </li>`;
   const body = html`<h1>${t('admin.title')}</h1>${adminNav(ctx, '/admin/audit')}
     <p class="hint">${t('audit.intro')}</p>
     <form method="get" action="/admin/audit" class="card filters" id="audit-filters">
@@ -80,9 +84,7 @@ export function adminAuditPage(ctx: PageContext, view: AdminAuditView) {
     </form>
     ${
       view.entries.length
-        ? html`<div class="table-wrap"><table class="data audit" id="audit-entries">
-            <thead><tr><th>${t('audit.when')}</th><th>${t('audit.who')}</th><th>${t('audit.what')}</th><th>${t('audit.target')}</th><th>${t('audit.room')}</th><th>${t('audit.previous')}</th><th>${t('audit.details')}</th></tr></thead>
-            <tbody>${view.entries.map(row)}</tbody></table></div>`
+        ? html`<ol class="audit-list" id="audit-entries">${view.entries.map(row)}</ol>`
         : html`<p class="empty">${t('audit.empty')}</p>`
     }
     <nav class="pager">${view.page > 0 ? html`<a href="${query(view.page - 1)}" rel="prev">${t('audit.newer')}</a>` : ''} ${view.hasMore ? html`<a href="${query(view.page + 1)}" rel="next">${t('audit.older')}</a>` : ''}</nav>`;

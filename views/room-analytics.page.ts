@@ -20,7 +20,7 @@ export function roomAnalyticsPage(ctx: PageContext, r: RoomReport) {
   const points = r.samples.map((s) => ({ x: Date.parse(s.at), y: s.listeners, label: time(s.at) }));
   const first = r.samples[0];
   const last = r.samples[r.samples.length - 1];
-  const body = html`<article class="analytics">
+  const body = html`<article class="analytics stats-page">
     <p><a href="/r/${r.room.id}">← ${r.room.title}</a></p>
     <h1>${t('analytics.title')}</h1>
     <p class="status">${r.room.status === 'live' ? html`<span class="badge live">${t('room.liveNow')}</span>` : (r.room.ended_at ?? r.room.created_at).slice(0, 16).replace('T', ' ')}</p>

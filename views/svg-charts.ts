@@ -2,9 +2,9 @@
 // the viewBox, so they fit a phone as well as a desktop; each bar and point has a <title>.
 import { html, type SafeHtml } from '../src/shared/html';
 
-const width = 600;
-const height = 140;
-const pad = { top: 12, right: 8, bottom: 20, left: 32 };
+const width = 320;
+const height = 120;
+const pad = { top: 10, right: 6, bottom: 18, left: 24 };
 
 /** One bar per entry, oldest first; `label` names the chart for screen readers. */
 export function barChart(bars: { label: string; value: number }[], opts: { label: string; id?: string }): SafeHtml {

@@ -83,6 +83,8 @@ export class RoomAnalytics {
       const left = row.left_at ? Date.parse(row.left_at) : end;
       listeningMs += Math.max(0, left - joined);
     }
+    for (const t of talk) speakers.add(t.participantId); // the top role of someone still in a live room is written when they leave
+    for (const p of live?.state.stage() ?? []) speakers.add(p.id);
     const unique = accounts.size + anonymous.size;
     return {
       room: { id: room.id, title: room.title, status: room.status, started_at: room.started_at, ended_at: room.ended_at, created_at: room.created_at, host_id: room.host_id },
