@@ -104,6 +104,7 @@ export class NotificationsService implements Notifier {
    */
   notifyFollowers(actorId: number, notification: Omit<NewNotification, 'userIds' | 'actorId'>): void {
     const fanOut = (async () => {
+      await yieldToOthers(); // the caller's response goes out first
       let after = 0;
       while (!this.stopping) {
         const followers = await followerIdsPage(this.deps.db, actorId, after, notifyBatchSize);
