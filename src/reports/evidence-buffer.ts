@@ -124,7 +124,8 @@ export class EvidenceBuffer {
           sdpFile: join(track.dir, 'input.sdp'),
           args: [
             '-f', 'segment', '-segment_time', String(segmentSeconds), '-segment_format', 'webm',
-            '-segment_format_options', 'live=1:cluster_time_limit=500', '-flush_packets', '1',
+            // flush_packets for the segment's own muxer too: the segment being written is readable at any moment
+            '-segment_format_options', 'live=1:cluster_time_limit=500:flush_packets=1', '-flush_packets', '1',
             '-segment_list', join(track.dir, 'segments.csv'), '-segment_list_type', 'csv', '-reset_timestamps', '0',
             '-y', join(track.dir, 'seg-%06d.webm'),
           ],

@@ -1,13 +1,14 @@
 // Saving a room's buffer with a report: the ring's segments of the last `evidenceSeconds`, every
 // speaker's, are placed on the wall clock by their start times and mixed (amix, like the post-room
 // mix in src/recording/mix/) into one small Ogg Opus file. Pure command building here, run below.
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log';
 import { runMedia } from '../recording/mix/media-process';
 import { sampleRate } from '../recording/mix/mix-command';
 import type { EvidenceBuffer, RingSegment } from './evidence-buffer';
 
+const minSegmentBytes = 512;
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
 /** ffmpeg arguments mixing `segments` into `out`, keeping [from, to] (wall-clock ms). */
@@ -37,12 +38,15 @@ export async function captureEvidence(buffer: EvidenceBuffer, opts: { windowMs: 
   const release = buffer.hold();
   try {
     const from = opts.now - opts.windowMs;
-    const segments = await buffer.segmentsSince(from);
+    // A segment opened a moment ago may not have its header yet: left out (it holds next to nothing).
+    const listed = await buffer.segmentsSince(from);
+    const sizes = await Promise.all(listed.map((s) => stat(s.file).then((info) => info.size, () => 0)));
+    const segments = listed.filter((_, i) => sizes[i]! >= minSegmentBytes);
     if (!segments.length) return false;
     await mkdir(dirname(opts.out), { recursive: true });
     const partial = `${opts.out}.partial`;
     try {
-      await runMedia(evidenceMixArgs(segments, from, opts.now, partial), { step: 'saving report evidence', timeoutMs: 120_000, setting: 'ffmpegPath', log: opts.log });
+      await runMedia([opts.ffmpeg, ...evidenceMixArgs(segments, from, opts.now, partial)], { step: 'saving report evidence', timeoutMs: 120_000, setting: 'ffmpegPath', log: opts.log });
       await rename(partial, opts.out);
     } finally {
       await rm(partial, { force: true });
