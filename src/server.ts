@@ -51,7 +51,6 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
   if (interrupted) log.warn('recordings interrupted by the previous run will be finalised', { count: interrupted });
   await deps.jobs.start();
   await deps.notifications.start(); // deliveries a crash left half-done go out again
-  await deps.notifications.start(); // deliveries a crash left half-done go out again
   // Room socket frames over the limit are refused by Bun before any parsing (the socket closes, code 1009).
   const app = createApp(deps);
   const websocket = { maxPayloadLength: roomFrameLimitBytes };
@@ -94,7 +93,6 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
       await deps.live.endAll('shutdown'); // tell every room, write its history
       await deps.recorders.settled(); // recordings closed and queued for mixing (done after restart)
       await deps.jobs.stop(); // the job in hand finishes; the rest wait in the table
-      await deps.notifications.stop(); // deliveries in flight are sent and recorded; the rest wait in the outbox
       await deps.notifications.stop(); // deliveries in flight are sent and recorded; the rest wait in the outbox
       await (https ? https.stop() : app.stop()); // stop accepting, let in-flight requests finish
       await pool.close();

@@ -29,6 +29,7 @@ import { finaliseRecordingJob } from './recording/mix/finalise-recording.job';
 import { createNotifications } from './notifications/create-notifications';
 import { ClipsService } from './recording/clips/clips.service';
 import { ReplaysService } from './recording/replay/replays.service';
+import { SchedulesService } from './schedules/schedules.service';
 import { MailSettingsStore } from './mail/mail-settings';
 import { Mailer } from './mail/mailer';
 import { EmailChannel } from './mail/email-channel';
@@ -37,7 +38,6 @@ import { EvidenceBuffers } from './reports/evidence-buffers';
 import { ReportsService } from './reports/reports.service';
 import { SalonMetrics } from './metrics/salon-metrics';
 import { AccountDeletion } from './accounts/account-deletion.service';
-import { SchedulesService } from './schedules/schedules.service';
 import { AuditLog } from './audit/audit-log';
 import { auditLiveRooms } from './audit/room-audit';
 import { RoomAnalytics } from './analytics/room-analytics';
@@ -45,9 +45,9 @@ import { DashboardService } from './analytics/dashboard';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
+  const audit = new AuditLog(db, base.log); // first: every admin and host action is recorded
   const settings = new SettingsService(db);
   await settings.load();
-  const audit = new AuditLog(db, base.log); // first: every admin and host action is recorded
   const accountEvents = new AccountEvents();
   const sessions = new SessionsService(db, accountEvents);
   const limiter = new RateLimiter();
@@ -74,10 +74,10 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     // After the media plane: a room's analytics observer listens to its MediaRoom's speaking events.
     roomAnalytics: new RoomAnalytics({ db, log: base.log, live, media }),
     dashboard: new DashboardService({ db, live, media, pool: base.pool, dataDir: config.dataDir }),
+    audit,
     settings,
     sessions,
     users: new UsersService(db),
-    audit,
     limiter,
     social,
     registration: new RegistrationService(db, settings),
