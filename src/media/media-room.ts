@@ -199,8 +199,9 @@ export class MediaRoom {
 
   /** One speaker's microphone as plain RTP to a recorder, paused until the tap's `start()`. */
   async tapProducer(producerId: string): Promise<ProducerTap> {
-    const transport = await this.listenerTransport((router) => router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false, appData: { router } }));
-    return openProducerTap(transport, producerId);
+    // On the primary router, where the microphones are: a server-side tap is not a listener to place.
+    const router = this.routers.primary;
+    return openProducerTap(await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false, appData: { router } }), producerId);
   }
 
   /** The microphones sending now, by participant. */
