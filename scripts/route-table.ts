@@ -13,6 +13,8 @@ type Guard = 'anyone' | 'anonymous' | 'signed-in' | 'host' | 'room host' | 'room
 export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'GET /favicon.ico': { guard: 'anyone', does: 'redirects to the SVG icon' },
   'GET /static/:name': { guard: 'anyone', does: 'CSS, icons, htmx and the client bundle (hashed names cached for good)' },
+  'GET /manifest.webmanifest': { guard: 'anyone', does: 'the web app manifest (instance name, icons, colours): the app installs' },
+  'GET /offline': { guard: 'anyone', does: 'the page the service worker shows when there is no network' },
   'GET /healthz': { guard: 'anyone', does: 'health verdicts for monitoring (details for admins); 503 when a part is down' },
   'GET /': { guard: 'anyone', does: 'home: live rooms (rooms of people who blocked me left out)' },
   'GET /signup': { guard: 'anonymous', does: 'sign-up form (signed-in people go home)' },
@@ -111,7 +113,7 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'POST /push/subscriptions/delete': { guard: 'signed-in', does: 'remove one of my push devices (endpoint or id)' },
   'DELETE /push/subscriptions': { guard: 'signed-in', does: 'same as POST /push/subscriptions/delete' },
   'POST /push/test': { guard: 'signed-in', does: 'send a test notification to each of my devices now' },
-  'GET /sw.js': { guard: 'anyone', does: 'the service worker that shows pushed notifications (scope /)' },
+  'GET /sw.js': { guard: 'anyone', does: 'the service worker: shows pushed notifications, and the offline page when a page cannot be fetched (scope /)' },
 };
 
 /** The routes the app really serves, as `METHOD path` with the handler's source, in registration order. */

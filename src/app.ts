@@ -27,6 +27,7 @@ import { metricsRoutes } from './metrics/metrics.routes';
 import { yourDataRoutes } from './accounts/account-data.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
+import { appShellRoutes } from './web/app-shell.routes';
 import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
 import { checkCsrf } from './web/csrf';
 import { securityHeaders } from './web/security-headers';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps) {
       return page(ctx, errorPage(ctx, status === 404 ? 'notFound' : 'generic', status < 500 ? body.error : undefined), status);
     })
     .use(staticRoutes())
+    .use(appShellRoutes(deps))
     .use(healthRoutes(deps))
     .use(homeRoutes(deps))
     .use(authRoutes(deps))

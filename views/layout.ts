@@ -28,8 +28,11 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <meta name="htmx-config" content="${htmxConfig}">
   <link rel="stylesheet" href="${ctx.asset('salon.css')}">
   <link rel="icon" href="${ctx.asset('icon.svg')}" type="image/svg+xml">
+  <link rel="manifest" href="/manifest.webmanifest">
+  <meta name="theme-color" content="#6f3fd8">
+  <link rel="apple-touch-icon" href="${ctx.asset('icon-192.png')}">
   <script src="${ctx.asset('htmx.min.js')}" defer></script>
-  ${viewer ? html`<script src="${ctx.asset('notifications.js')}" defer></script>` : ''}
+  <script src="${ctx.asset('notifications.js')}" defer></script>
 </head>
 <body hx-boost="true" hx-headers="${hxHeaders}">
   <header class="site-header">

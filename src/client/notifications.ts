@@ -1,5 +1,6 @@
 // The bell's live count (Server-Sent Events from /notifications/stream) and, on the notification
-// settings page, this device's web push: subscribe, unsubscribe. Loaded once per full page load;
+// settings page, this device's web push: subscribe, unsubscribe. Loaded once per full page load on
+// every page (it registers the service worker, /sw.js: push and the offline page, so the app installs);
 // htmx swaps of the page body are followed (the count is shown again in the new header).
 export {};
 
@@ -94,5 +95,11 @@ function start() {
   if (section) void setUpPushSection(section).catch(() => undefined);
 }
 
+function registerWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+}
+
+registerWorker();
 start();
 document.addEventListener('htmx:load', start);

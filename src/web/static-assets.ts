@@ -2,6 +2,9 @@
 import { basename } from 'node:path';
 import salonCss from '../../static/salon.css' with { type: 'file' };
 import iconSvg from '../../static/icon.svg' with { type: 'file' };
+import icon192Png from '../../static/icon-192.png' with { type: 'file' };
+import icon512Png from '../../static/icon-512.png' with { type: 'file' };
+import iconMaskablePng from '../../static/icon-maskable-512.png' with { type: 'file' };
 import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
 // Built by scripts/build-client.ts (the npm scripts run it first).
 import roomJs from '../../static/build/room.js' with { type: 'file' };
@@ -13,6 +16,9 @@ import packageJson from '../../package.json';
 const assets = {
   'salon.css': { path: salonCss, type: 'text/css; charset=utf-8' },
   'icon.svg': { path: iconSvg, type: 'image/svg+xml' },
+  'icon-192.png': { path: icon192Png, type: 'image/png' },
+  'icon-512.png': { path: icon512Png, type: 'image/png' },
+  'icon-maskable-512.png': { path: iconMaskablePng, type: 'image/png' },
   'htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
   'room.js': { path: roomJs, type: 'text/javascript; charset=utf-8' },
   'replay-player.js': { path: replayPlayerJs, type: 'text/javascript; charset=utf-8' },
