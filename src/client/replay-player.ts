@@ -2,6 +2,8 @@
 // click, play/pause, speed, chapters that jump, a share link at the current time, a clip of the 30 s
 // before the current time, and one play count per page view. Without it the page's <audio controls> still plays.
 
+import { nowPlayingOf, setActions, setPlaybackState, setPosition, showNowPlaying } from './media-session';
+
 interface PlayerStrings {
   'replay.play': string;
   'replay.pause': string;
@@ -116,6 +118,15 @@ function startReplayPlayer(root: HTMLElement) {
   });
   shareButton.addEventListener('click', async () => {
     const url = `${location.origin}/r/${roomId}?t=${shareTime(audio.currentTime)}`;
+    // Where the browser has the Web Share API (phones): its share sheet, at the current time; else copy.
+    if (typeof navigator.share === 'function') {
+      try {
+        await navigator.share({ url, title: document.title });
+        return;
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') return;
+      }
+    }
     shareUrl.value = url;
     shareUrl.hidden = false;
     shareUrl.select();
@@ -151,6 +162,22 @@ function startReplayPlayer(root: HTMLElement) {
     for (const button of root.querySelectorAll<HTMLButtonElement>('form.clip-form button')) button.disabled = false;
   });
   for (const event of ['play', 'pause', 'timeupdate', 'durationchange', 'ratechange']) audio.addEventListener(event, render);
+  // Lock screen and OS media controls: title, host, artwork; play/pause and seeking; state in step.
+  const syncSession = () => {
+    setPlaybackState(audio.paused ? 'paused' : 'playing');
+    setPosition(duration(), audio.currentTime, audio.playbackRate);
+  };
+  audio.addEventListener('play', () => {
+    showNowPlaying(nowPlayingOf(root));
+    setActions({
+      play: () => void audio.play(),
+      pause: () => audio.pause(),
+      seekto: (details) => details.seekTime !== undefined && seek(details.seekTime),
+      seekbackward: (details) => seek(audio.currentTime - (details.seekOffset ?? 10)),
+      seekforward: (details) => seek(audio.currentTime + (details.seekOffset ?? 10)),
+    });
+  });
+  for (const event of ['play', 'pause', 'seeked', 'durationchange', 'ratechange']) audio.addEventListener(event, syncSession);
   audio.addEventListener('play', () => {
     if (counted) return;
     counted = true;

@@ -37,6 +37,8 @@ export class RoomAudio {
   /** Transports with an ICE restart under way (one at a time each). */
   private readonly restarting = new Set<string>();
   listening = false;
+  /** Paused from the OS media controls (lock screen): the elements stop playing, the streams stay. */
+  paused = false;
 
   constructor(
     private readonly request: Request,
@@ -76,7 +78,7 @@ export class RoomAudio {
     player.volume = this.volume;
     this.players.set(consumer.id, player);
     this.element.append(player);
-    player.play().catch(() => this.events.problem('room.audio.blocked'));
+    if (!this.paused) player.play().catch(() => this.events.problem('room.audio.blocked'));
     await this.request({ type: 'resumeConsumer', consumerId: consumer.id });
   }
 
@@ -146,6 +148,14 @@ export class RoomAudio {
     this.micTrack = null;
   }
 
+  setPaused(paused: boolean) {
+    this.paused = paused;
+    for (const player of this.players.values()) {
+      if (paused) player.pause();
+      else player.play().catch(() => this.events.problem('room.audio.blocked'));
+    }
+  }
+
   setVolume(volume: number) {
     this.volume = volume;
     for (const player of this.players.values()) player.volume = volume;
@@ -168,6 +178,7 @@ export class RoomAudio {
   close() {
     this.reset();
     this.listening = false;
+    this.paused = false;
     this.element.remove();
     this.events.state('off');
   }

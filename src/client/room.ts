@@ -15,6 +15,7 @@ import { PendingRequests, errorText } from './room-requests';
 import { initialRoomState, reduceRoom, socketClosed, type RoomState } from './room-state';
 import { RoomView, type LocalState } from './room-view';
 import { consentRef, needsRecordingConsent, recordingRef } from './room-view-model';
+import { clearNowPlaying, nowPlayingOf, setActions, setPlaybackState, showNowPlaying, type NowPlaying } from './media-session';
 
 const isReactionEmoji = (value: string | undefined): value is ReactionEmoji => (reactionEmojis as readonly (string | undefined)[]).includes(value);
 
@@ -33,6 +34,8 @@ class RoomClient {
   private readonly requests: PendingRequests;
   private readonly view: RoomView;
   private left = false;
+  private nowPlaying: NowPlaying | null = null;
+  private mediaActions = false;
 
   constructor(root: HTMLElement) {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
@@ -86,6 +89,7 @@ class RoomClient {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
     this.local.recordingAllowed = root.dataset.recordingAllowed !== 'no';
     showInsecureNotice(root);
+    this.nowPlaying = nowPlayingOf(root);
     root.querySelector('#reactions')?.addEventListener('click', (e) => {
       const emoji = (e.target as HTMLElement).closest<HTMLElement>('[data-emoji]')?.dataset.emoji;
       if (isReactionEmoji(emoji)) this.connection.send({ type: 'react', emoji });
@@ -105,6 +109,8 @@ class RoomClient {
     this.connection.send({ type: 'leave' }); // frees the seat now, not after the 30 s reconnection window
     this.connection.close();
     this.audio.close();
+    clearNowPlaying(['play', 'pause', 'stop']);
+    this.mediaActions = false;
     document.querySelector('#player .player-bar')?.remove();
     if (window.salonRoom === this) window.salonRoom = undefined;
   }
@@ -136,6 +142,40 @@ class RoomClient {
 
   private render() {
     this.view.render(this.room, this.local);
+    this.syncMediaSession();
+  }
+
+  /**
+   * The lock screen and OS media controls: the room's title, host and artwork while its audio is on,
+   * play/pause (the streams stay; the elements pause) and stop (leave the room); the state in step.
+   */
+  private syncMediaSession() {
+    if (this.left) return;
+    if (this.local.audio === 'off') {
+      if (this.mediaActions) clearNowPlaying(['play', 'pause', 'stop']);
+      this.mediaActions = false;
+      return;
+    }
+    if (this.nowPlaying) showNowPlaying({ ...this.nowPlaying, title: this.room.title || this.nowPlaying.title });
+    if (!this.mediaActions) {
+      this.mediaActions = true;
+      setActions({
+        play: () => {
+          if (!this.audio.listening) void this.startAudio();
+          this.audio.setPaused(false);
+          this.render();
+        },
+        pause: () => {
+          this.audio.setPaused(true);
+          this.render();
+        },
+        stop: () => {
+          this.leave();
+          if (document.getElementById('room')) location.href = '/';
+        },
+      });
+    }
+    setPlaybackState(this.local.audio === 'on' && this.audio.paused ? 'paused' : 'playing');
   }
 
   private setLocal(change: Partial<LocalState>) {
