@@ -1,6 +1,6 @@
 // The benchmark harness (`bun run bench`): drives a real Salon, started here with a temp data dir,
 // through its real signalling, and the bare mediasoup baseline with the same worker binary.
-//   bun run bench [--quick] [--only plain,scaling,werift,storm,signalling,recording] [--speakers 1,3,10] [--window 10] [--out bench-results]
+//   bun run bench [--quick] [--only plain,scaling,werift,storm,signalling,recording | hls] [--speakers 1,3,10] [--window 10] [--out bench-results]
 // Writes <out>/bench-<time>.json and .md. See README "Benchmarks" for what the numbers mean.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ if (!process.env.MEDIASOUP_WORKER_BIN) {
   console.error('Set MEDIASOUP_WORKER_BIN, or run `bun run bench` / `npm run bench`, which set it.');
   process.exit(1);
 }
+
+// The HLS benchmark has its own arguments and report (scripts/bench/hls-bench.ts); only when asked for.
+if (only?.includes('hls')) await import('./hls-bench');
 
 /** Listener steps per number of active speakers: up to past the targets (2,500 / 900). */
 const allPlainSteps: Record<number, number[]> = quick
