@@ -102,6 +102,8 @@ export const routeNotes: Record<string, { guard: Guard; does: string }> = {
   'GET /studio/replays': { guard: 'signed-in', does: "the host's own replays (all visibilities, with status) and the clips of their rooms" },
   'POST /r/:id/replay': { guard: 'room host or admin', does: 'edit a replay: title, description, visibility, downloads, clip policy, trim (re-runs the mix)' },
   'POST /r/:id/replay/delete': { guard: 'room host or admin', does: 'delete a replay: asks first, then with confirm=yes removes its files and rows' },
+  'GET /r/:id/live.m3u8': { guard: 'anyone', does: "live HLS playlist of the room's stage mix (~1 s AAC segments; max-age=1, ETag; #EXT-X-ENDLIST once ended); blocked: 404, removed: 403, anonymous: 401 if the instance requires an account" },
+  'GET /r/:id/live/:segment': { guard: 'anyone', does: 'one live HLS segment (<seq>.aac, ID3-timestamped ADTS), immutable for caches; same rules as the playlist; gone from the window: 404' },
   'POST /r/:id/replay/profile': { guard: 'signed-in', does: "a replay's speaker hides it from (or shows it on) their profile" },
   'GET /notifications': { guard: 'signed-in', does: 'my notifications, newest first (in-app only), paged with ?before=<id>' },
   'GET /notifications/stream': { guard: 'signed-in', does: 'the bell: Server-Sent Events (unread count + newest) for EventSource; others get the same once as JSON' },

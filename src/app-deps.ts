@@ -36,6 +36,7 @@ import type { AccountDeletion } from './accounts/account-deletion.service';
 import type { AuditLog } from './audit/audit-log';
 import type { RoomAnalytics } from './analytics/room-analytics';
 import type { DashboardService } from './analytics/dashboard';
+import type { LiveStreams } from './hls/live-streams';
 
 export interface AppDeps {
   config: SalonConfig;
@@ -75,4 +76,5 @@ export interface AppDeps {
   dashboard: DashboardService;
   reports: ReportsService;
   evidence: EvidenceBuffers;
+  hls: LiveStreams;
 }

@@ -19,6 +19,7 @@ import { roomRoutes } from './rooms/rooms.routes';
 import { clipsRoutes } from './recording/clips/clips.routes';
 import { feedRoutes } from './recording/feed/feed.routes';
 import { replayRoutes } from './recording/replay/replays.routes';
+import { hlsRoutes } from './hls/hls.routes';
 import { scheduleRoutes } from './schedules/schedules.routes';
 import { notificationsRoutes } from './notifications/notifications.routes';
 import { notificationSettingsRoutes } from './notifications/notification-settings.routes';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
     .use(clipsRoutes(deps))
     .use(feedRoutes(deps))
     .use(replayRoutes(deps))
+    .use(hlsRoutes(deps))
     .use(notificationsRoutes(deps))
     .use(notificationSettingsRoutes(deps))
     .use(metricsRoutes(deps))

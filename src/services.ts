@@ -42,6 +42,7 @@ import { AuditLog } from './audit/audit-log';
 import { auditLiveRooms } from './audit/room-audit';
 import { RoomAnalytics } from './analytics/room-analytics';
 import { DashboardService } from './analytics/dashboard';
+import { LiveStreams } from './hls/live-streams';
 
 export async function createServices(base: { config: SalonConfig; db: Db; pool: MediaWorkerPool; log: Logger }): Promise<AppDeps> {
   const { config, db } = base;
@@ -68,6 +69,8 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const recorders = new RoomRecorders({ db, log: base.log, live, media, settings, jobs, dataDir: config.dataDir, ffmpeg: config.ffmpegPath });
   // Report evidence: each live room's rolling buffer of its stage audio, through the same tap as recording.
   const evidence = new EvidenceBuffers({ log: base.log, live, media, settings, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, now: () => Date.now() });
+  // Live HLS: each live room's stage mix as ~1 s AAC segments, started on the first playlist request.
+  const hls = new LiveStreams({ log: base.log, live, media, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, now: () => Date.now() });
   jobs.register(finaliseRecordingKind, finaliseRecordingJob({ db, log: base.log, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath, onReady: notifications.replayReady }));
   const services = {
     ...base,
@@ -106,5 +109,5 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
   const reports = new ReportsService({ ...services, notifications, evidence, dataDir: config.dataDir, ffmpeg: config.ffmpegPath, now: () => Date.now() });
   services.rooms.reports = reports; // reports filed from a room (socket or form) go through the reports service
   // Scheduled rooms start through the rooms service and tell people through the notifications.
-  return { ...services, reports, evidence, schedules: new SchedulesService({ ...services, notifier: services.notifications }) };
+  return { ...services, reports, evidence, hls, schedules: new SchedulesService({ ...services, notifier: services.notifications }) };
 }

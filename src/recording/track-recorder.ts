@@ -16,6 +16,8 @@ export interface TrackRecorderOptions {
   log: Logger;
   /** Where ffmpeg writes instead of one live WebM at `file` (report evidence writes short segments); `file` is then only a name. */
   output?: { args: string[]; sdpFile: string };
+  /** Decodes instead of copying: mono 16-bit 48 kHz PCM on `pcm` (ffmpeg's stdout), as it arrives (live HLS mixes it). */
+  pcm?: boolean;
 }
 
 export type TrackExit = { code: number | null; signal: string | null; expected: boolean };
@@ -42,6 +44,11 @@ export class TrackRecorder {
     return this.proc.pid;
   }
 
+  /** The decoded audio, when started with `pcm`. */
+  get pcm(): ReadableStream<Uint8Array> | null {
+    return this.proc.stdout instanceof ReadableStream ? this.proc.stdout : null;
+  }
+
   /** Starts ffmpeg and resolves once it listens on its RTP port (so no first packet is lost). */
   static async start(options: TrackRecorderOptions): Promise<TrackRecorder> {
     await mkdir(dirname(options.file), { recursive: true });
@@ -52,8 +59,8 @@ export class TrackRecorder {
       [options.ffmpeg, '-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp',
         // Bound to loopback: nobody on the network can slip packets into a recording.
         '-localaddr', '127.0.0.1', '-i', sdpFile,
-        '-map', '0:a', '-c:a', 'copy', ...(options.output?.args ?? ['-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '500', '-y', options.file])],
-      { stdout: 'ignore', stderr: 'pipe' },
+        '-map', '0:a', ...(options.pcm ? ['-ac', '1', '-ar', '48000', '-f', 's16le', '-flush_packets', '1', 'pipe:1'] : ['-c:a', 'copy', ...(options.output?.args ?? ['-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '500', '-y', options.file])])],
+      { stdout: options.pcm ? 'pipe' : 'ignore', stderr: 'pipe' },
     );
     let stderr = '';
     void (async () => {
