@@ -93,7 +93,7 @@ function microphoneSelect(l: LocalState, a: Actions) {
 }
 
 function volumeSlider(volume: number, a: Actions) {
-  const input = el('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(volume), 'aria-label': 'volume' });
+  const input = el('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(volume) });
   input.addEventListener('input', () => a.setVolume(Number(input.value)));
   return input;
 }
