@@ -12,6 +12,8 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** Another executable that ends up exec'ing Chromium (e.g. a wrapper entering a network namespace). */
   executablePath?: string;
+  /** Let the test inject scripts (axe-core) into pages despite their Content-Security-Policy. */
+  bypassCSP?: boolean;
 }
 
 export async function launchBrowser(fakeMicWav?: string, opts: LaunchOptions = {}): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
@@ -32,7 +34,7 @@ export async function launchBrowser(fakeMicWav?: string, opts: LaunchOptions = {
     ...(fakeMicWav ? [`--use-file-for-fake-audio-capture=${fakeMicWav}`] : []),
     ...(opts.extraArgs ?? []),
   ];
-  const context = await chromium.launchPersistentContext(profile, { executablePath: opts.executablePath ?? chromiumPath, args, viewport: { width: 1000, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: opts.executablePath ?? chromiumPath, args, viewport: { width: 1000, height: 900 }, bypassCSP: opts.bypassCSP });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

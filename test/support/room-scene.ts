@@ -17,10 +17,10 @@ export interface RoomScene {
   dispose(): Promise<void>;
 }
 
-export async function startRoomScene(prefix: string): Promise<RoomScene> {
+export async function startRoomScene(prefix: string, opts: { bypassCSP?: boolean } = {}): Promise<RoomScene> {
   const salon = await startTestSalon();
   const dir = tempDir(`salon-${prefix}-`);
-  const [h, s, l] = await Promise.all([launchBrowser(await toneWav(dir, 440)), launchBrowser(), launchBrowser()]);
+  const [h, s, l] = await Promise.all([launchBrowser(await toneWav(dir, 440), opts), launchBrowser(undefined, opts), launchBrowser(undefined, opts)]);
   const [host, speaker, listener] = [h.page, s.page, l.page];
   await signUpInBrowser(host, salon.url, `${prefix}_host`);
   const roomUrl = await startRoomInBrowser(host, salon.url, 'Evening talk about gardens and the long winter ahead');
