@@ -3,53 +3,22 @@
 // room, in those roles), admin. Admins only: 401 without an account, 403 for everyone else.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { connect } from 'node:net';
-import { RoomClient } from '../support/room-client';
-import { startTestSalon, waitFor, type TestSalon } from '../support/salon';
-import { signUp, WebClient, type Account } from '../support/web-client';
-
-type Who = 'anonymous' | 'listener' | 'speaker' | 'cohost' | 'host' | 'removed' | 'blocked' | 'admin';
+import { everyone, setUpRoleMatrix, type RoleMatrix, type Who } from '../support/role-matrix';
+import { startTestSalon, type TestSalon } from '../support/salon';
+import { WebClient } from '../support/web-client';
 
 let salon: TestSalon;
-const people = {} as Record<Exclude<Who, 'anonymous'>, Account>;
-const personId = {} as Record<Exclude<Who, 'anonymous'>, string>;
-let roomId: string;
-let hostWs: RoomClient;
-
-const idOf = async (handle: string) => (await salon.db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirstOrThrow()).id;
-
-async function startRoom(host: Account, title: string) {
-  const res = await host.client.post('/studio/rooms', { title });
-  expect(res.status).toBe(201);
-  return (await res.json()).id as string;
-}
+let matrix: RoleMatrix;
+let people: RoleMatrix['people'];
 
 beforeAll(async () => {
   salon = await startTestSalon();
-  people.admin = await signUp(salon.url, 'nm_admin');
-  for (const who of ['host', 'listener', 'speaker', 'cohost', 'removed', 'blocked'] as const) {
-    people[who] = await signUp(salon.url, `nm_${who}`);
-    personId[who] = `u:${await idOf(`nm_${who}`)}`;
-  }
-  personId.admin = `u:${await idOf('nm_admin')}`;
-  await people.admin.client.post(`/admin/users/${await idOf('nm_host')}/grant-host`);
-  roomId = await startRoom(people.host, 'Matrix');
-  hostWs = await RoomClient.join(people.host.client, salon.url, roomId);
-  for (const who of ['listener', 'speaker', 'cohost', 'removed', 'blocked'] as const) {
-    await people[who].client.get(`/r/${roomId}`);
-    const ws = await RoomClient.join(people[who].client, salon.url, roomId);
-    if (who === 'speaker' || who === 'cohost') {
-      await hostWs.request({ type: who === 'cohost' ? 'inviteCohost' : 'inviteToSpeak', target: personId[who] }, (m) => m.type === 'invited' && m.id === personId[who]);
-      await ws.request({ type: 'acceptInvite' }, (m) => m.type === 'roleChanged' && m.id === personId[who]);
-    }
-  }
-  hostWs.send({ type: 'remove', target: personId.removed });
-  await people.host.client.post('/@nm_blocked/block', {});
-  await waitFor(() => !salon.deps.live.get(roomId)!.state.get(personId.blocked) && !salon.deps.live.get(roomId)!.state.get(personId.removed));
+  matrix = await setUpRoleMatrix(salon, 'nm');
+  ({ people } = matrix);
 });
 afterAll(() => salon.dispose());
 
-const clientOf = (who: Who) => (who === 'anonymous' ? new WebClient(salon.url) : people[who].client);
-const everyone: Who[] = ['anonymous', 'listener', 'speaker', 'cohost', 'host', 'removed', 'blocked', 'admin'];
+const clientOf = (who: Who) => matrix.clientOf(who);
 
 
 /** The status line's code of a WebSocket upgrade request (101 when the socket would open). */

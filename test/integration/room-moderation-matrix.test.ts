@@ -1,21 +1,17 @@
 // Who may moderate a live room over HTTP, for every kind of person (server-enforced): anonymous,
 // listener, speaker, co-host, host, removed, blocked, admin. Plus parallel "Start now" races.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { RoomClient } from '../support/room-client';
-import { startTestSalon, waitFor, type TestSalon } from '../support/salon';
-import { signUp, WebClient, type Account } from '../support/web-client';
-
-type Who = 'anonymous' | 'listener' | 'speaker' | 'cohost' | 'host' | 'removed' | 'blocked' | 'admin';
+import { everyone, setUpRoleMatrix, type RoleMatrix, type Who } from '../support/role-matrix';
+import { startTestSalon, type TestSalon } from '../support/salon';
 
 let salon: TestSalon;
-const people = {} as Record<Exclude<Who, 'anonymous'>, Account>;
-const personId = {} as Record<Exclude<Who, 'anonymous'>, string>;
+let matrix: RoleMatrix;
+let people: RoleMatrix['people'];
+let personId: RoleMatrix['personId'];
 let roomId: string;
-let hostWs: RoomClient;
+const idOf = (handle: string) => matrix.idOf(handle);
 
-const idOf = async (handle: string) => (await salon.db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirstOrThrow()).id;
-
-async function startRoom(host: Account, title: string) {
+async function startRoom(host: RoleMatrix['people']['host'], title: string) {
   const res = await host.client.post('/studio/rooms', { title });
   expect(res.status).toBe(201);
   return (await res.json()).id as string;
@@ -23,31 +19,12 @@ async function startRoom(host: Account, title: string) {
 
 beforeAll(async () => {
   salon = await startTestSalon();
-  people.admin = await signUp(salon.url, 'mx_admin');
-  for (const who of ['host', 'listener', 'speaker', 'cohost', 'removed', 'blocked'] as const) {
-    people[who] = await signUp(salon.url, `mx_${who}`);
-    personId[who] = `u:${await idOf(`mx_${who}`)}`;
-  }
-  personId.admin = `u:${await idOf('mx_admin')}`;
-  await people.admin.client.post(`/admin/users/${await idOf('mx_host')}/grant-host`);
-  roomId = await startRoom(people.host, 'Matrix');
-  hostWs = await RoomClient.join(people.host.client, salon.url, roomId);
-  for (const who of ['listener', 'speaker', 'cohost', 'removed', 'blocked'] as const) {
-    await people[who].client.get(`/r/${roomId}`);
-    const ws = await RoomClient.join(people[who].client, salon.url, roomId);
-    if (who === 'speaker' || who === 'cohost') {
-      await hostWs.request({ type: who === 'cohost' ? 'inviteCohost' : 'inviteToSpeak', target: personId[who] }, (m) => m.type === 'invited' && m.id === personId[who]);
-      await ws.request({ type: 'acceptInvite' }, (m) => m.type === 'roleChanged' && m.id === personId[who]);
-    }
-  }
-  hostWs.send({ type: 'remove', target: personId.removed });
-  await people.host.client.post('/@mx_blocked/block', {});
-  await waitFor(() => !salon.deps.live.get(roomId)!.state.get(personId.blocked) && !salon.deps.live.get(roomId)!.state.get(personId.removed));
+  matrix = await setUpRoleMatrix(salon, 'mx');
+  ({ people, personId, roomId } = matrix);
 });
 afterAll(() => salon.dispose());
 
-const clientOf = (who: Who) => (who === 'anonymous' ? new WebClient(salon.url) : people[who].client);
-const everyone: Who[] = ['anonymous', 'listener', 'speaker', 'cohost', 'host', 'removed', 'blocked', 'admin'];
+const clientOf = (who: Who) => matrix.clientOf(who);
 
 describe('authorization matrix for room moderation routes', () => {
   test('GET /admin/rooms: admins only', async () => {
