@@ -1,19 +1,14 @@
 // SQL for rooms and their durable facts (participation history, removals, reports).
 import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseSchema, Room } from '../db/schema';
+import { parseStringList } from '../db/json-columns';
 
 type Q = Kysely<DatabaseSchema>;
 const nowIso = () => new Date().toISOString();
 
 /** The stored row with its topics parsed (a JSON array of strings; anything else reads as none). */
 function toRoom(row: Selectable<DatabaseSchema['rooms']>): Room {
-  let topics: unknown;
-  try {
-    topics = JSON.parse(row.topics);
-  } catch {
-    topics = [];
-  }
-  return { ...row, topics: Array.isArray(topics) ? topics.filter((t): t is string => typeof t === 'string') : [] };
+  return { ...row, topics: parseStringList(row.topics) };
 }
 
 export const findRoom = async (db: Q, id: string) => {

@@ -2,18 +2,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseSchema, ScheduledRoomStatus } from '../db/schema';
 import type { Schedule } from './schedules.model';
+import { parseStringList } from '../db/json-columns';
 
 type Q = Kysely<DatabaseSchema>;
 const nowIso = () => new Date().toISOString();
 
 function toSchedule(row: Selectable<DatabaseSchema['scheduled_rooms']>): Schedule {
-  let topics: unknown;
-  try {
-    topics = JSON.parse(row.topics);
-  } catch {
-    topics = [];
-  }
-  return { ...row, topics: Array.isArray(topics) ? topics.filter((t): t is string => typeof t === 'string') : [] };
+  return { ...row, topics: parseStringList(row.topics) };
 }
 
 export type ScheduleRow = Omit<Schedule, 'status' | 'created_at' | 'updated_at'>;
