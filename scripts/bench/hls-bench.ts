@@ -60,6 +60,8 @@ export interface HlsStep {
   /** Salon's other processes (media workers, encoders), % of one core; behind the proxy, all of the origin (Salon, or the static nginx). */
   salonChildrenCpu: number;
   generatorCpu: number;
+  /** The whole machine's CPU in use (% of all cores), other people's processes included. */
+  machineBusy: number;
   /** Requests served per CPU-second of the serving process(es). */
   requestsPerCpuSecond: number;
   originPlaylistPerSecond: number | null;
@@ -84,6 +86,12 @@ function descendants(pid: number): number[] {
   }
   return out;
 }
+/** Whole machine: busy and total jiffies (all processes, ours and anyone else's). */
+function machineJiffies() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - (f[4] ?? 0), total };
+}
 const cpuOf = (pids: number[]) => pids.reduce((ms, pid) => ms + (() => { try { return processCpuMs(pid); } catch { return 0; } })(), 0);
 
 interface Origin {
@@ -101,11 +109,11 @@ async function rampHls(origin: Origin, crowds: Child[], generatorPids: number[],
     const per = crowds.map((_, i) => Math.floor(players / crowds.length) + (i < players % crowds.length ? 1 : 0));
     await Promise.all(crowds.map((crowd, i) => crowd.call('setPlayers', { url: origin.url, path: origin.path, count: per[i], offset: i * 1_000_000, connections: Math.min(connectionsPerCrowd, Math.max(8, per[i]!)) })));
     await Bun.sleep(3000); // new players fetch their first 3 segments, then settle to the segment rate
-    const before = { cpu: origin.cpu(), generators: cpuOf(generatorPids), counts: origin.originCounts?.(), at: performance.now() };
+    const before = { machine: machineJiffies(), cpu: origin.cpu(), generators: cpuOf(generatorPids), counts: origin.originCounts?.(), at: performance.now() };
     await Promise.all(crowds.map((c) => c.call('begin')));
     await Bun.sleep(windowSeconds * 1000);
     const parts: any[] = await Promise.all(crowds.map((c) => c.call('end')));
-    const after = { cpu: origin.cpu(), generators: cpuOf(generatorPids), at: performance.now() };
+    const after = { machine: machineJiffies(), cpu: origin.cpu(), generators: cpuOf(generatorPids), at: performance.now() };
     const seconds = (after.at - before.at) / 1000;
     if (origin.originCounts) await Bun.sleep(1500); // nginx flushes its access log every second
     const countsAfter = origin.originCounts?.();
@@ -141,13 +149,14 @@ async function rampHls(origin: Origin, crowds: Child[], generatorPids: number[],
       serverCpu: round(serverCpuMs / 10 / seconds),
       salonChildrenCpu: round((after.cpu.children - before.cpu.children) / 10 / seconds),
       generatorCpu: round((after.generators - before.generators) / 10 / seconds),
+      machineBusy: round(((after.machine.busy - before.machine.busy) / Math.max(1, after.machine.total - before.machine.total)) * 100),
       requestsPerCpuSecond: Math.round(requests / Math.max(serverCpuMs / 1000, 0.001)),
       originPlaylistPerSecond: countsAfter && before.counts ? round((countsAfter.playlist - before.counts.playlist) / seconds, 2) : null,
       // Origin segment fetches in the window over the distinct segments fetched from it in the window.
       originRequestsPerSegment: originSegments === null ? null : round(originSegments / Math.max(1, [...countsAfter!.uris].filter((u) => !before.counts!.uris.has(u)).length), 2),
     };
     rows.push(row);
-    console.log(`  ${row.origin} ${row.players} players: ${row.requestsPerSecond} req/s, playlist p50/p99 ${row.playlistP50}/${row.playlistP99} ms, segment p50/p99 ${row.segmentP50}/${row.segmentP99} ms (queue p99 ${row.queueP99}), ${row.megabytesPerSecond} MB/s, errors ${row.errors} ${JSON.stringify(row.statusCounts)}, server CPU ${row.serverCpu}% (+${row.salonChildrenCpu}% Salon children), generators ${row.generatorCpu}%${row.originRequestsPerSegment === null ? '' : `, origin: ${row.originPlaylistPerSecond} playlist/s, ${row.originRequestsPerSegment} per segment`}`);
+    console.log(`  ${row.origin} ${row.players} players: ${row.requestsPerSecond} req/s, playlist p50/p99 ${row.playlistP50}/${row.playlistP99} ms, segment p50/p99 ${row.segmentP50}/${row.segmentP99} ms (queue p99 ${row.queueP99}), ${row.megabytesPerSecond} MB/s, errors ${row.errors} ${JSON.stringify(row.statusCounts)}, server CPU ${row.serverCpu}% (+${row.salonChildrenCpu}% Salon children), generators ${row.generatorCpu}%, machine ${row.machineBusy}% busy${row.originRequestsPerSegment === null ? '' : `, origin: ${row.originPlaylistPerSecond} playlist/s, ${row.originRequestsPerSegment} per segment`}`);
     if ((row.segmentP99 ?? 1e9) > 2000 || row.errors > requests * 0.05) break; // past saturation
   }
   await Promise.all(crowds.map((c) => c.call('setPlayers', { url: origin.url, path: origin.path, count: 0, connections: 0 })));
@@ -292,8 +301,8 @@ export function hlsMarkdown(r: typeof results): string {
   const table = (head: string[], rows: (string | number | null)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.map((c) => c ?? '–').join(' | ')} |`)].join('\n');
   const out = [`# Salon HLS benchmark, ${r.startedAt}`, '', `${r.machine.cores} cores, Bun ${r.machine.bun}, ${r.machine.windowSeconds} s windows, ${r.machine.crowds} generator processes × ${r.machine.connectionsPerCrowd} keep-alive connections${r.machine.quick ? ' (quick run)' : ''}. Salon: 2 media workers, one 3-speaker room (real Opus), ${r.machine.webrtcListeners} WebRTC listeners (SRTP PlainTransport). Salon live HLS: ${r.salonHls ? 'yes' : 'not available (nginx rows use a synthetic stream)'}; static copy: ${r.source}.`, ''];
   if (r.webrtc.length) out.push(`WebRTC listeners alongside: ${r.webrtc.map((w) => `${w.listeners} listeners, loss ${w.lossMeanPercent}%, worker CPU ${w.workerCpu.join('/')}%`).join('; ')} (measured before the HLS ramp; their forwarding delay is not measured here: the speakers send real Opus, not timed payloads).`, '');
-  const head = ['origin', 'players', 'req/s', 'playlist/s', 'segments/s', 'playlist p50 ms', 'playlist p99 ms', 'segment p50 ms', 'segment p99 ms', 'client queue p99 ms', 'MB/s', 'errors', 'server CPU %', 'other CPU % (Salon media workers and encoders; proxy rows: the whole origin)', 'generators CPU %', 'req per server CPU-s', 'origin playlist/s', 'origin req per segment'];
-  out.push('## HLS players', '', table(head, r.hls.map((x) => [x.origin, x.players, x.requestsPerSecond, x.playlistPerSecond, x.segmentsPerSecond, x.playlistP50, x.playlistP99, x.segmentP50, x.segmentP99, x.queueP99, x.megabytesPerSecond, x.errors, x.serverCpu, x.salonChildrenCpu, x.generatorCpu, x.requestsPerCpuSecond, x.originPlaylistPerSecond, x.originRequestsPerSegment])), '');
+  const head = ['origin', 'players', 'req/s', 'playlist/s', 'segments/s', 'playlist p50 ms', 'playlist p99 ms', 'segment p50 ms', 'segment p99 ms', 'client queue p99 ms', 'MB/s', 'errors', 'server CPU %', 'other CPU % (Salon media workers and encoders; proxy rows: the whole origin)', 'generators CPU %', 'machine busy % (all cores, anyone)', 'req per server CPU-s', 'origin playlist/s', 'origin req per segment'];
+  out.push('## HLS players', '', table(head, r.hls.map((x) => [x.origin, x.players, x.requestsPerSecond, x.playlistPerSecond, x.segmentsPerSecond, x.playlistP50, x.playlistP99, x.segmentP50, x.segmentP99, x.queueP99, x.megabytesPerSecond, x.errors, x.serverCpu, x.salonChildrenCpu, x.generatorCpu, x.machineBusy, x.requestsPerCpuSecond, x.originPlaylistPerSecond, x.originRequestsPerSegment])), '');
   const salonMax = passing(r.hls, 'salon');
   const nginxMax = passing(r.hls, 'nginx');
   const perCpu = (origin: HlsStep['origin']) => {

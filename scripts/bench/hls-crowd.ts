@@ -19,6 +19,8 @@ interface Pending {
 
 interface Conn {
   socket: Bun.Socket<undefined> | null;
+  /** On the idle stack. */
+  idle: boolean;
   current: Pending | null;
   sentAt: number;
   header: string;
@@ -58,7 +60,7 @@ function finish(conn: Conn) {
 function fail(conn: Conn, why: string) {
   const request = conn.current;
   conn.current = null;
-  conn.socket = null;
+  conn.socket = null; // pump() skips it on the idle stack; `open` puts it back
   if (request) {
     errors++;
     statusCounts[why] = (statusCounts[why] ?? 0) + 1;
@@ -115,7 +117,14 @@ function connect(conn: Conn) {
 }
 
 function pump(conn: Conn) {
-  if (conn.current || !conn.socket || queueHead >= queue.length) return;
+  if (conn.current || !conn.socket) return;
+  if (queueHead >= queue.length) {
+    if (!conn.idle) {
+      conn.idle = true;
+      idle.push(conn);
+    }
+    return;
+  }
   const request = queue[queueHead]!;
   queue[queueHead++] = undefined as never;
   if (queueHead > 4096 && queueHead * 2 > queue.length) {
@@ -130,17 +139,13 @@ function pump(conn: Conn) {
   conn.socket.write(`GET ${request.path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUser-Agent: salon-hls-bench\r\nAccept: */*\r\nX-Forwarded-For: ${request.ip}\r\n\r\n`);
 }
 
+// Connections with nothing to do; a busy one takes the next queued request when it finishes.
 let idle: Conn[] = [];
 function request(kind: Kind, path: string, ip: string, done: Pending['done']) {
   queue.push({ kind, path, ip, queuedAt: performance.now(), done });
-  // Hand it to an idle connection, if any (the list is rebuilt lazily).
-  for (let tries = 0; tries < 4 && queueHead < queue.length; tries++) {
-    const conn = idle.pop();
-    if (!conn) {
-      idle = conns.filter((c) => !c.current && c.socket);
-      if (!idle.length) return;
-      continue;
-    }
+  while (queueHead < queue.length && idle.length) {
+    const conn = idle.pop()!;
+    conn.idle = false;
     pump(conn);
   }
 }
@@ -197,6 +202,8 @@ function poll(player: Player) {
 function tick() {
   const elapsed = performance.now() - tickOrigin;
   const phase = Math.floor(elapsed / bucketMs);
+  // A late event loop catches up, but nobody polls twice for one period.
+  lastTickPhase = Math.max(lastTickPhase, phase - buckets.length);
   for (let p = lastTickPhase; p < phase; p++) for (const player of buckets[p % buckets.length]!) if (player.active) poll(player);
   lastTickPhase = Math.max(lastTickPhase, phase);
 }
@@ -207,6 +214,9 @@ async function setPlayers(args: { url: string; path: string; count: number; conn
   if (!port || url.port !== String(port) || url.hostname !== host || args.path !== playlistPath) {
     for (const conn of conns) conn.socket?.end();
     conns = [];
+    idle = [];
+    queue.length = 0;
+    queueHead = 0;
     for (const player of players) player.active = false;
     players = [];
     host = url.hostname;
@@ -221,7 +231,7 @@ async function setPlayers(args: { url: string; path: string; count: number; conn
     for (const player of players) buckets[Math.floor(player.phaseMs / bucketMs)]!.push(player);
   }
   while (conns.length < args.connections) {
-    const conn: Conn = { socket: null, current: null, sentAt: 0, header: '', bodyLeft: -1, status: 0, body: null };
+    const conn: Conn = { socket: null, idle: false, current: null, sentAt: 0, header: '', bodyLeft: -1, status: 0, body: null };
     conns.push(conn);
     connect(conn);
   }
@@ -237,7 +247,10 @@ async function setPlayers(args: { url: string; path: string; count: number; conn
     const bucket = buckets[Math.floor(player.phaseMs / bucketMs)]!;
     bucket.splice(bucket.indexOf(player), 1);
   }
-  ticker ??= setInterval(tick, bucketMs);
+  if (!ticker) {
+    lastTickPhase = Math.floor((performance.now() - tickOrigin) / bucketMs);
+    ticker = setInterval(tick, bucketMs);
+  }
   return { players: players.length, connections: conns.filter((c) => c.socket).length };
 }
 
@@ -279,6 +292,12 @@ function stop() {
   buckets = buckets.map(() => []);
   for (const conn of conns) conn.socket?.end();
   conns = [];
+  idle = [];
+  queue.length = 0; // requests still waiting belong to the old origin
+  queueHead = 0;
 }
 
-serveParent({ setPlayers, begin, end, stop });
+/** The crowd's own state, for checking the generator itself. */
+const state = () => ({ connections: conns.length, open: conns.filter((c) => c.socket).length, busy: conns.filter((c) => c.current).length, idle: idle.length, queued: queue.length - queueHead, players: players.length });
+
+serveParent({ setPlayers, begin, end, stop, state });
