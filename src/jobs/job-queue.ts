@@ -4,6 +4,7 @@
 import type { Db } from '../db/connection';
 import type { Job } from '../db/schema';
 import type { Logger } from '../log';
+import { PollingLoop } from '../shared/polling-loop';
 import { claimDueJob, insertJob, markJobDone, markJobFailed, requeueInterruptedJobs, rescheduleJob } from './jobs.repository';
 
 export interface JobHandler<P = unknown> {
@@ -21,9 +22,7 @@ export interface JobQueueOptions {
 
 export class JobQueue {
   private readonly handlers = new Map<string, JobHandler<any>>();
-  private timer: Timer | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly pollMs: number;
@@ -36,6 +35,7 @@ export class JobQueue {
     this.maxAttempts = options.maxAttempts ?? 6;
     this.backoffMs = options.backoffMs ?? 5000;
     this.pollMs = options.pollMs ?? 1000;
+    this.loop = new PollingLoop(() => this.runOne(), { intervalMs: this.pollMs, onError: (error) => this.log.error('the job loop failed', { error }) });
   }
 
   register<P>(kind: string, handler: JobHandler<P>): void {
@@ -46,41 +46,24 @@ export class JobQueue {
   async enqueue(kind: string, payload: unknown, delayMs = 0): Promise<number> {
     if (!this.handlers.has(kind)) this.log.warn('a job was queued that nothing here runs yet', { kind });
     const id = await insertJob(this.db, kind, payload, Date.now() + delayMs);
-    this.kick();
+    this.loop.kick();
     return id;
   }
 
   async start(): Promise<void> {
     const requeued = await requeueInterruptedJobs(this.db);
     if (requeued) this.log.info('jobs interrupted by a restart run again', { count: requeued });
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.pollMs);
-    this.kick();
+    this.loop.start();
   }
 
   /** Stops taking jobs and waits for the one in hand. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves when no job is due any more (tests, and commands that wait for their work). */
-  async drain(): Promise<void> {
-    for (;;) {
-      if (!this.running) this.kick();
-      if (!this.running) return; // stopped
-      await this.running;
-      if (!(await hasDueJob(this.db))) return;
-    }
-  }
-
-  private kick() {
-    if (this.running || this.stopped) return;
-    this.running = (async () => {
-      while (!this.stopped && (await this.runOne())) {}
-    })().finally(() => (this.running = null));
+  drain(): Promise<void> {
+    return this.loop.drain(() => hasDueJob(this.db));
   }
 
   /** One due job, if any. */

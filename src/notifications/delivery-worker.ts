@@ -7,6 +7,7 @@
 // notification can never be queued twice for the same place.
 import type { Db } from '../db/connection';
 import type { Logger } from '../log';
+import { PollingLoop } from '../shared/polling-loop';
 import { claimDueDeliveries, expireDeliveries, hasDueDelivery, markDelivery, requeueInterruptedDeliveries, type ClaimedDelivery } from './deliveries.repository';
 import { DeliveryDeferred, type DeliverableNotification, type DeliveryChannel, type NotificationKind } from './notification.model';
 
@@ -29,9 +30,7 @@ export const defaultDeliveryPolicy: DeliveryPolicy = { retryBaseMs: 30_000, maxA
 export class DeliveryWorker {
   readonly policy: DeliveryPolicy;
   private readonly channels = new Map<string, DeliveryChannel>();
-  private timer: Timer | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: PollingLoop;
   /** Sent, gone, failed, retried and expired since start (logs and the benchmark). */
   readonly counts = { sent: 0, gone: 0, failed: 0, retried: 0, expired: 0 };
   private lastExpiry = 0;
@@ -41,6 +40,11 @@ export class DeliveryWorker {
     policy: Partial<DeliveryPolicy> = {},
   ) {
     this.policy = { ...defaultDeliveryPolicy, ...policy };
+    this.loop = new PollingLoop(() => this.runBatch(), {
+      intervalMs: this.policy.pollMs,
+      onError: (error) => this.deps.log.error('the notification outbox could not be read', { error }),
+      yieldBetweenSteps: true,
+    });
   }
 
   addChannel(channel: DeliveryChannel): void {
@@ -50,38 +54,22 @@ export class DeliveryWorker {
   async start(): Promise<void> {
     const requeued = await requeueInterruptedDeliveries(this.deps.db);
     if (requeued) this.deps.log.warn('notification deliveries interrupted by the previous run are sent again', { count: requeued });
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.policy.pollMs);
-    this.kick();
+    this.loop.start();
   }
 
   /** Takes no new delivery; waits for those in flight to be sent and recorded. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Look at the outbox now (something was just queued). */
   kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = (async () => {
-      // Between batches, requests and room sockets get the event loop.
-      while (!this.stopped && (await this.runBatch())) await new Promise<void>((resolve) => setImmediate(resolve));
-    })()
-      .catch((error) => this.deps.log.error('the notification outbox could not be read', { error }))
-      .finally(() => (this.running = null));
+    this.loop.kick();
   }
 
   /** Resolves when nothing is due any more (tests, the benchmark). */
-  async drain(): Promise<void> {
-    for (;;) {
-      if (!this.running) this.kick();
-      if (!this.running) return; // stopped
-      await this.running;
-      if (!(await hasDueDelivery(this.deps.db, new Date().toISOString()))) return;
-    }
+  drain(): Promise<void> {
+    return this.loop.drain(() => hasDueDelivery(this.deps.db, new Date().toISOString()));
   }
 
   /** One batch; false when nothing was due. */

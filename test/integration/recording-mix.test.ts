@@ -277,6 +277,7 @@ describe('finaliseRecording', () => {
 
     const queue = new JobQueue(db, log, { maxAttempts: 2, backoffMs: 1, pollMs: 50 });
     queue.register('finaliseRecording', broken);
+    await queue.start();
     const jobId = await queue.enqueue('finaliseRecording', { recordingId: id });
     const job = () => db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
     // The retry is due a millisecond later: drain until the queue has given up.
