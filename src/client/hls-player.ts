@@ -38,9 +38,9 @@ export function attachHls(audio: HTMLMediaElement, url: string, options: AttachH
   }
   const hls = new Hls({
     enableWorker: false, // the page's CSP allows no blob: workers; demuxing ~1 s of AAC is cheap
-    // Segments are 1 s: start 3 segments behind the live edge, catch up if more than 6 behind.
-    liveSyncDurationCount: 3,
-    liveMaxLatencyDurationCount: 6,
+    // Segments are 1 s: start 2 segments behind the live edge (about 3 s behind the room), catch up past 5.
+    liveSyncDurationCount: 2,
+    liveMaxLatencyDurationCount: 5,
     maxBufferLength: 10,
     backBufferLength: 10,
     manifestLoadingMaxRetry: 6,
