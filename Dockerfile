@@ -25,11 +25,11 @@ RUN npm run build \
 FROM ${RUNTIME_IMAGE}
 ENV DEBIAN_FRONTEND=noninteractive
 # Trimmed: no recommends, no documentation or man pages (as in debian:12-slim), no apt lists or caches.
-# ffmpeg records and mixes rooms: a run-time dependency.
+# ffmpeg records and mixes rooms: a run-time dependency. fonts-dejavu-core: the share cards' font (read at run time).
 RUN printf 'path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude /usr/share/man/*\npath-exclude /usr/share/info/*\n' \
       > /etc/dpkg/dpkg.cfg.d/salon-slim \
  && apt-get update \
- && apt-get install -y --no-install-recommends libabsl20220623 libuv1 libssl3 libusrsctp2 libstdc++6 ffmpeg ca-certificates \
+ && apt-get install -y --no-install-recommends libabsl20220623 libuv1 libssl3 libusrsctp2 libstdc++6 ffmpeg fonts-dejavu-core ca-certificates \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && useradd --system --home /data --shell /usr/sbin/nologin salon \

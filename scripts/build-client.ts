@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dir, '..');
 const result = await Bun.build({
-  entrypoints: [resolve(root, 'src/client/room.ts'), resolve(root, 'src/client/replay-player.ts'), resolve(root, 'src/client/notifications.ts'), resolve(root, 'src/client/sw.ts'), resolve(root, 'src/client/hls-player.ts')],
+  entrypoints: [resolve(root, 'src/client/room.ts'), resolve(root, 'src/client/replay-player.ts'), resolve(root, 'src/client/notifications.ts'), resolve(root, 'src/client/sw.ts'), resolve(root, 'src/client/share-button.ts'), resolve(root, 'src/client/hls-player.ts')],
   outdir: resolve(root, 'static/build'),
   target: 'browser',
   format: 'esm',

@@ -42,9 +42,9 @@ for arg in "$@"; do
 done
 [ $want_build = 0 ] && [ $want_test = 0 ] && want_build=1
 
-# ffmpeg is also a run-time need: it records and mixes rooms.
+# ffmpeg is also a run-time need: it records and mixes rooms; so is fonts-dejavu-core (the share cards' font).
 build_packages=(build-essential pkg-config ninja-build python3 dpkg-dev
-  libabsl-dev libuv1-dev libssl-dev libusrsctp-dev nlohmann-json3-dev ffmpeg)
+  libabsl-dev libuv1-dev libssl-dev libusrsctp-dev nlohmann-json3-dev ffmpeg fonts-dejavu-core)
 test_packages=(chromium sox ffmpeg espeak-ng coturn caddy nginx pebble)
 
 [ -r "$OS_RELEASE" ] || die "cannot read $OS_RELEASE to tell which system this is; the automatic set-up supports Debian 12 and Ubuntu 24.04"

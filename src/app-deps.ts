@@ -36,6 +36,7 @@ import type { AccountDeletion } from './accounts/account-deletion.service';
 import type { AuditLog } from './audit/audit-log';
 import type { RoomAnalytics } from './analytics/room-analytics';
 import type { DashboardService } from './analytics/dashboard';
+import type { ShareCards } from './sharing/card/share-cards';
 import type { LiveStreams } from './hls/live-streams';
 
 export interface AppDeps {
@@ -74,6 +75,7 @@ export interface AppDeps {
   audit: AuditLog;
   roomAnalytics: RoomAnalytics;
   dashboard: DashboardService;
+  cards: ShareCards;
   reports: ReportsService;
   evidence: EvidenceBuffers;
   hls: LiveStreams;

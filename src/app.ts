@@ -26,12 +26,13 @@ import { notificationSettingsRoutes } from './notifications/notification-setting
 import { reportsRoutes } from './reports/reports.routes';
 import { metricsRoutes } from './metrics/metrics.routes';
 import { yourDataRoutes } from './accounts/account-data.routes';
+import { sharingRoutes } from './sharing/sharing.routes';
 import { maxAvatarBytes } from './profiles/avatar.service';
 import { staticRoutes } from './web/static.routes';
 import { appShellRoutes } from './web/app-shell.routes';
 import { bodyLimits, defaultBodyLimit, parseJsonWithinDepth } from './web/body-limits';
 import { checkCsrf } from './web/csrf';
-import { securityHeaders } from './web/security-headers';
+import { embedSecurityHeaders, isEmbedPath, securityHeaders } from './web/security-headers';
 import { AppError } from './shared/errors';
 import { FormInvalid, englishMessage } from './shared/form-errors';
 import { httpStatus } from './web/error-status';
@@ -42,13 +43,14 @@ export type { AppDeps } from './app-deps';
 
 export function createApp(deps: AppDeps) {
   const headers = securityHeaders(deps.config);
+  const embedHeaders = embedSecurityHeaders(deps.config); // /embed/* may be framed by other sites
   // Routes that take more than the default body: the profile form carries an avatar image next to its text fields.
   const limits = bodyLimits({ '/settings/profile': maxAvatarBytes + defaultBodyLimit });
   return new Elysia({ serve: { maxRequestBodySize: limits.maxRequestBodyBytes } })
     .onRequest(({ request }) => deps.metrics.requests.start(request)) // the latency histogram of /metrics
     .onAfterResponse({ as: 'global' }, (c) => deps.metrics.requests.finish(c.request, c.route, sentStatus(c)))
-    .onRequest(({ set }) => {
-      Object.assign(set.headers, headers);
+    .onRequest(({ request, set }) => {
+      Object.assign(set.headers, isEmbedPath(request.url) ? embedHeaders : headers);
     })
     .onRequest(({ request }) => limits.enforce(request))
     .onParse(({ request, contentType }) => parseJsonWithinDepth(request, contentType))
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps) {
     .use(clipsRoutes(deps))
     .use(feedRoutes(deps))
     .use(replayRoutes(deps))
+    .use(sharingRoutes(deps))
     .use(hlsRoutes(deps))
     .use(notificationsRoutes(deps))
     .use(notificationSettingsRoutes(deps))

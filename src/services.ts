@@ -35,6 +35,7 @@ import { Mailer } from './mail/mailer';
 import { EmailChannel } from './mail/email-channel';
 import { PasswordResetService } from './accounts/password-reset.service';
 import { EvidenceBuffers } from './reports/evidence-buffers';
+import { ShareCards } from './sharing/card/share-cards';
 import { ReportsService } from './reports/reports.service';
 import { SalonMetrics } from './metrics/salon-metrics';
 import { AccountDeletion } from './accounts/account-deletion.service';
@@ -97,6 +98,7 @@ export async function createServices(base: { config: SalonConfig; db: Db; pool: 
     invites: new InvitesService(db, settings),
     admin: new AdminService(db, accountEvents, audit),
     avatars: new AvatarStore(config.dataDir),
+    cards: new ShareCards({ log: base.log }), // share images, drawn on first use
     contexts: new RequestContexts({ config, sessions, settings }),
     notifications,
     push,

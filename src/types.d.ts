@@ -35,3 +35,7 @@ declare module '*/static/build/sw.js' {
   const path: string;
   export default path;
 }
+declare module '*/static/build/share-button.js' {
+  const path: string;
+  export default path;
+}

@@ -64,6 +64,7 @@ export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
       ${field(ctx, { name: 'scheduleGraceMinutes', label: t('schedule.admin.graceMinutes'), type: 'number', value: v.scheduleGraceMinutes, errors: view.errors, hint: t('schedule.admin.graceMinutes.hint') })}
       <h2 id="recording">${t('admin.recording.heading')}</h2>
       ${select('recordingAllowed', [{ value: 'yes', label: t('admin.recording.allowed') }, { value: 'no', label: t('admin.recording.forbidden') }])}
+      ${select('embeddingAllowed', [{ value: 'yes', label: t('embed.allowed') }, { value: 'no', label: t('embed.forbidden') }])}
       ${field(ctx, { name: 'replayRetentionDays', label: t('admin.setting.replayRetentionDays'), type: 'number', value: v.replayRetentionDays, errors: view.errors, hint: t('admin.setting.replayRetentionDays.hint') })}
       ${field(ctx, { name: 'hostStorageQuotaMb', label: t('admin.setting.hostStorageQuotaMb'), type: 'number', value: v.hostStorageQuotaMb, errors: view.errors, hint: t('admin.setting.hostStorageQuotaMb.hint') })}
       ${field(ctx, { name: 'clipRetentionDays', label: t('admin.setting.clipRetentionDays'), type: 'number', value: v.clipRetentionDays, errors: view.errors, hint: t('admin.setting.clipRetentionDays.hint') })}

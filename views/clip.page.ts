@@ -1,6 +1,7 @@
 // A clip's page /c/:id (player, share link, Open Graph tags), the "clip" button the room and
 // replay pages can show, and the replay and clip lists of profiles and the studio.
-import { html, raw, type SafeHtml } from '../src/shared/html';
+import { html, type SafeHtml } from '../src/shared/html';
+import type { ShareBits } from '../src/sharing/share-meta';
 import type { MessageKey } from '../src/i18n/messages.en';
 import type { ClipDetails, ClipListing, ReplayListing } from '../src/recording/clips/clips.repository';
 import { actionButton, csrfField } from './components';
@@ -15,37 +16,23 @@ const minutes = (ms: number) => {
 };
 const day = (iso: string) => iso.slice(0, 10);
 
-export function clipPage(ctx: PageContext, view: { clip: ClipDetails; origin: string; canDelete: boolean }) {
+export function clipPage(ctx: PageContext, view: { clip: ClipDetails; origin: string; canDelete: boolean; share?: ShareBits }) {
   const { t } = ctx;
   const { clip, origin } = view;
   const shareUrl = `${origin}/c/${clip.id}`;
-  const audioUrl = `${origin}/c/${clip.id}/audio`;
-  const description = t('clip.ogDescription', { title: clip.recording_title, instance: ctx.instanceName });
   const body = html`<article class="card clip">
     <h1>${clip.title}</h1>
     <p class="clip-meta">${t('clip.from', { title: clip.recording_title })} · <a href="/@${clip.host_handle}">@${clip.host_handle}</a><br>
       <small>${t('clip.by', { name: clip.creator_name })} (<a href="/@${clip.creator_handle}">@${clip.creator_handle}</a>) · ${minutes(clip.duration_ms)} · ${t('clip.plays', { count: clip.plays })}${clip.expires_at ? html` · ${t('clip.expires', { date: day(clip.expires_at) })}` : ''}</small></p>
     <audio class="clip-player" controls preload="metadata" src="/c/${clip.id}/audio"></audio>
-    <label class="field clip-share"><span>${t('clip.share')}</span><input type="url" readonly value="${shareUrl}"></label>
+    ${view.share ? view.share.button : html`<label class="field clip-share"><span>${t('clip.share')}</span><input type="url" readonly value="${shareUrl}"></label>`}
     <div class="actions">
       <a class="button" href="/r/${clip.room_id}">${t('clip.listenReplay')}</a>
       ${view.canDelete ? actionButton(ctx, `/c/${clip.id}/delete`, t('clip.delete'), { danger: true }) : ''}
     </div>
   </article>`;
-  const page = layout(ctx, { title: clip.title, body });
-  // Link previews (chat apps, social sites) read these from the head.
-  const og = html`<meta property="og:type" content="music.song">
-  <meta property="og:site_name" content="${ctx.instanceName}">
-  <meta property="og:title" content="${clip.title}">
-  <meta property="og:description" content="${description}">
-  <meta property="og:url" content="${shareUrl}">
-  <meta property="og:audio" content="${audioUrl}">
-  <meta property="og:audio:type" content="audio/mp4">
-  <meta name="twitter:card" content="summary">
-  <meta name="description" content="${description}">
-  <link rel="canonical" href="${shareUrl}">
-`;
-  return raw(page.value.replace('</head>', `${og.value}</head>`));
+  // Link previews (chat apps, social sites) read the tags in the head (src/sharing/share-meta.ts).
+  return layout(ctx, { title: clip.title, body, head: view.share?.head });
 }
 
 /**

@@ -14,7 +14,7 @@ const htmxConfig = JSON.stringify({
   includeIndicatorStyles: false,
 });
 
-export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }): SafeHtml {
+export function layout(ctx: PageContext, page: { title: string; body: SafeHtml; head?: SafeHtml }): SafeHtml {
   const { t, viewer } = ctx;
   const title = page.title === ctx.instanceName ? page.title : `${page.title} · ${ctx.instanceName}`;
   // htmx sends the CSRF token as a header on every request it makes.
@@ -33,6 +33,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml }
   <link rel="apple-touch-icon" href="${ctx.asset('icon-192.png')}">
   <script src="${ctx.asset('htmx.min.js')}" defer></script>
   <script src="${ctx.asset('notifications.js')}" defer></script>
+  ${page.head ?? ''}
 </head>
 <body hx-boost="true" hx-headers="${hxHeaders}">
   <header class="site-header">

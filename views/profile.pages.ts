@@ -13,6 +13,8 @@ export interface ProfileView {
   relationship: Relationship;
   /** Set by the rooms feature when this person is hosting a live room. */
   liveRoomUrl?: string;
+  /** Link preview tags. */
+  shareHead?: SafeHtml;
 }
 
 /** Follow/unfollow button; htmx swaps it in place, plain forms redirect back. */
@@ -54,7 +56,7 @@ export function profilePage(ctx: PageContext, view: ProfileView) {
   </section>
   ${upcomingSlot(ctx, 'profile-upcoming', `/@${user.handle}/upcoming`)}
   ${listingsSlot(ctx, 'profile-replays', `/@${user.handle}/replays`)}`;
-  return layout(ctx, { title: `${user.display_name} (@${user.handle})`, body });
+  return layout(ctx, { title: `${user.display_name} (@${user.handle})`, body, head: view.shareHead });
 }
 
 export function connectionsPage(

@@ -5,6 +5,7 @@ import type { Room, User } from '../src/db/schema';
 import type { PublicParticipant, ReactionEmoji } from '../src/rooms/live/room.model';
 import type { ErrorCode } from '../src/rooms/live/protocol';
 import type { MessageKey } from '../src/i18n/messages.en';
+import type { ShareBits } from '../src/sharing/share-meta';
 import { clipButton } from './clip.page';
 import { avatar, csrfField } from './components';
 import { layout, type PageContext } from './layout';
@@ -26,6 +27,8 @@ export interface RoomView {
   recordingAllowed: boolean;
   /** This room at the instance's https address (publicUrl), when it has one: a plain-http visitor is sent there. */
   secureUrl?: string | null;
+  /** Link preview tags and the share button. */
+  share?: ShareBits;
 }
 
 /** Strings the room client needs, in the page's language. */
@@ -90,6 +93,7 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean; settin
       <div class="room-title"><h1>${room.title}</h1>${ended ? '' : recIndicator(ctx, view.recording)}</div>
       ${topics.length ? html`<p class="topics">${topics.map((topic) => html`<span class="topic">#${topic}</span> `)}</p>` : ''}
       <p class="hosted-by">${t('room.hostedBy')} <a href="/@${host.handle}">${host.display_name}</a></p>
+      ${view.share?.button ?? ''}
     </header>
     ${
       ended
@@ -118,5 +122,5 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean; settin
         : ''
     }
   </article>`;
-  return layout(ctx, { title: room.title, body });
+  return layout(ctx, { title: room.title, body, head: view.share?.head });
 }

@@ -6,6 +6,7 @@ import type { FieldError } from '../src/shared/form-errors';
 import type { MessageKey } from '../src/i18n/messages.en';
 import { actionButton, avatar, csrfField, errorText, field, formError } from './components';
 import { layout, type PageContext } from './layout';
+import type { ShareBits } from '../src/sharing/share-meta';
 
 export interface ScheduleSummary {
   id: string;
@@ -142,6 +143,8 @@ export interface ScheduledRoomView {
   reminder: boolean;
   reminderCount: number;
   shareUrl: string;
+  /** Link preview tags and the share button. */
+  share?: ShareBits;
   /** For the host: when "Start now" opens (null = it is open). */
   startOpensAt: string | null;
   errors: FieldError[];
@@ -157,6 +160,7 @@ export function scheduledRoomPage(ctx: PageContext, view: ScheduledRoomView) {
       <div class="room-title"><h1>${room.title}</h1><span class="badge${open ? '' : ' warn'}">${open ? t('schedule.badge') : t(`schedule.status.${room.status === 'missed' ? 'missed' : 'cancelled'}` as MessageKey)}</span></div>
       ${room.topics.length ? html`<p class="topics">${room.topics.map((topic) => html`<span class="topic">#${topic}</span> `)}</p>` : ''}
       <p class="hosted-by">${t('room.hostedBy')} <a href="/@${room.host.handle}">${room.host.display_name}</a></p>
+      ${view.share?.button ?? ''}
     </header>
     ${formError(ctx, view.errors)}
     ${
@@ -193,11 +197,11 @@ export function scheduledRoomPage(ctx: PageContext, view: ScheduledRoomView) {
       <a class="button" href="/r/${room.id}/calendar.ics" download="${room.id}.ics">${t('schedule.addToCalendar')}</a>
     </div>
     ${view.reminderCount > 0 && view.isHost ? html`<p class="hint">${t('schedule.reminders', { count: view.reminderCount })}</p>` : ''}
-    <div class="field share"><label for="share-link">${t('schedule.share')}</label><input id="share-link" type="url" readonly value="${view.shareUrl}"></div>`
+    ${view.share ? '' : html`<div class="field share"><label for="share-link">${t('schedule.share')}</label><input id="share-link" type="url" readonly value="${view.shareUrl}"></div>`}`
         : ''
     }
   </article>${scheduleScript(ctx)}`;
-  return layout(ctx, { title: room.title, body });
+  return layout(ctx, { title: room.title, body, head: view.share?.head });
 }
 
 function answerButton(ctx: PageContext, roomId: string, answer: 'accept' | 'decline', label: string) {

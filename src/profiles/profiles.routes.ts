@@ -9,6 +9,7 @@ import { requireViewer } from '../web/guards';
 import { json, page, redirect, swapsInto } from '../web/respond';
 import type { RequestContext } from '../web/request-context';
 import { avatarContentType } from './avatar.service';
+import { profilePageHead } from '../sharing/share-pages';
 
 const socialActions = ['follow', 'unfollow', 'block', 'unblock'] as const;
 const handleParams = { params: t.Object({ handle: t.String({ maxLength: 64 }) }) };
@@ -31,7 +32,7 @@ export function profileRoutes(deps: Pick<AppDeps, 'avatars' | 'contexts' | 'room
       if (ctx.wantsJson) return json(ctx, { handle: user.handle, displayName: user.display_name, bio: user.bio, ...counts, relationship });
       const live = deps.rooms.liveRoomOfHost(user.id);
       const liveRoomUrl = live && (await deps.social.canJoinRoomsOf(user.id, ctx.viewer?.id ?? null)) ? `/r/${live.id}` : undefined;
-      return page(ctx, profilePage(ctx, { user, counts, relationship, liveRoomUrl }));
+      return page(ctx, profilePage(ctx, { user, counts, relationship, liveRoomUrl, shareHead: profilePageHead(ctx, deps.contexts.expectedOrigin(ctx.request), user) }));
     }, handleParams);
 
   for (const direction of ['followers', 'following'] as const) {

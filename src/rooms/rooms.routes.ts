@@ -18,6 +18,7 @@ import { reactionEmojis, RoomError } from './live/room.model';
 import { requireAdmin } from '../web/guards';
 import { renderReplay } from '../recording/replay/replay-page';
 import { renderScheduledRoom, studioScheduleSection } from '../schedules/schedule-page';
+import { roomPageShare } from '../sharing/share-pages';
 
 const refusalKeys: Partial<Record<RoomError['code'], MessageKey>> = {
   removed: 'room.refused.removed',
@@ -113,7 +114,7 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' 
         const replay = live ? null : await deps.replays.access(room.id, ctx.viewer);
         if (replay) return renderReplay(deps, ctx, { room, host, access: replay });
         const recording = { recording: !!live?.state.recording, recordingAllowed: ctx.settings.recordingAllowed !== 'no' };
-        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes, ...recording, secureUrl: secureRoomUrl(deps.config.publicUrl, room.id) }));
+        return page(ctx, roomPage({ ...ctx, viewerCanTakePart: !!ctx.viewer }, { room, host, live: summary, refusal, reported: query.reported === '1', reactions: reactionEmojis, errorCodes, ...recording, secureUrl: secureRoomUrl(deps.config.publicUrl, room.id), share: roomPageShare(ctx, deps.contexts.expectedOrigin(ctx.request), room, host, summary) }));
       },
       linkParams,
     )

@@ -9,6 +9,7 @@ import type { RequestContext } from '../web/request-context';
 import { json, page } from '../web/respond';
 import { scheduledRoomPage, studioSchedules, type ScheduleFormView, type ScheduleSummary, type TimeText } from '../../views/schedule.pages';
 import { earlyStartMs, type Schedule } from './schedules.model';
+import { scheduledPageShare } from '../sharing/share-pages';
 import { durationParts, formatDateTime, formatShort, formatTime, isTimeZone, timeZoneCookie, timeZones } from './time-zones';
 
 /** The viewer's zone from the cookie the page script sets, else `fallback`. */
@@ -75,6 +76,7 @@ export async function renderScheduledRoom(deps: Pick<AppDeps, 'schedules' | 'use
       reminder: ctx.viewer ? await deps.schedules.hasReminder(id, ctx.viewer.id) : false,
       reminderCount: isHost ? await deps.schedules.reminderCount(id) : 0,
       shareUrl: `${deps.contexts.expectedOrigin(ctx.request).replace(/\/+$/, '')}/r/${id}`,
+      share: scheduledPageShare(ctx, deps.contexts.expectedOrigin(ctx.request), schedule, room!.host, speakers, timeText(ctx, schedule.time_zone, now).full),
       startOpensAt: now.getTime() < opensAt ? new Date(opensAt).toISOString() : null,
       errors,
     }),

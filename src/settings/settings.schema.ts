@@ -47,6 +47,8 @@ export interface InstanceSettings {
   evidenceRetentionDays: number;
   /** Days more it is kept when the report led to an action (not dismissed). */
   evidenceActionedExtraDays: number;
+  /** 'no' = other sites cannot embed this instance's rooms, replays and clips (no /embed pages, no oEmbed). */
+  embeddingAllowed: 'yes' | 'no';
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -74,6 +76,7 @@ export const defaultSettings: InstanceSettings = {
   evidenceSeconds: 120,
   evidenceRetentionDays: 30,
   evidenceActionedExtraDays: 90,
+  embeddingAllowed: 'yes',
 };
 
 type Rule = { kind: 'text'; min: number; max: number } | { kind: 'int'; min: number; max: number } | { kind: 'enum'; values: readonly string[] };
@@ -103,4 +106,5 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   evidenceSeconds: { kind: 'int', min: 0, max: 600 },
   evidenceRetentionDays: { kind: 'int', min: 1, max: 3650 },
   evidenceActionedExtraDays: { kind: 'int', min: 0, max: 3650 },
+  embeddingAllowed: { kind: 'enum', values: ['yes', 'no'] },
 };

@@ -10,6 +10,7 @@ import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' };
 import roomJs from '../../static/build/room.js' with { type: 'file' };
 import replayPlayerJs from '../../static/build/replay-player.js' with { type: 'file' };
 import notificationsJs from '../../static/build/notifications.js' with { type: 'file' };
+import shareJs from '../../static/build/share-button.js' with { type: 'file' };
 import hlsPlayerJs from '../../static/build/hls-player.js' with { type: 'file' }; // live HLS fallback (hls.js), loaded on demand
 import packageJson from '../../package.json';
 
@@ -23,6 +24,7 @@ const assets = {
   'room.js': { path: roomJs, type: 'text/javascript; charset=utf-8' },
   'replay-player.js': { path: replayPlayerJs, type: 'text/javascript; charset=utf-8' },
   'notifications.js': { path: notificationsJs, type: 'text/javascript; charset=utf-8' },
+  'share.js': { path: shareJs, type: 'text/javascript; charset=utf-8' },
   'hls-player.js': { path: hlsPlayerJs, type: 'text/javascript; charset=utf-8' },
 } satisfies Record<string, { path: string; type: string }>;
 

@@ -9,6 +9,7 @@ import { requireViewer } from '../../web/guards';
 import { json, page, redirect } from '../../web/respond';
 import { serveReplayFile } from '../replay/replay-audio';
 import { ClipRefused } from './clips.service';
+import { clipPageShare } from '../../sharing/share-pages';
 
 const idParams = { params: t.Object({ id: t.String({ maxLength: 40 }) }) };
 
@@ -51,7 +52,7 @@ export function clipsRoutes(deps: Pick<AppDeps, 'clips' | 'contexts'>) {
       async ({ ctx, params }) => {
         const clip = await deps.clips.require(params.id, ctx.viewer);
         if (ctx.wantsJson) return json(ctx, { id: clip.id, title: clip.title, room: `/r/${clip.room_id}`, by: clip.creator_handle, durationMs: clip.duration_ms, plays: clip.plays, expiresAt: clip.expires_at, audio: `/c/${clip.id}/audio` });
-        return page(ctx, clipPage(ctx, { clip, origin: origin(ctx.request), canDelete: deps.clips.mayDelete(clip, ctx.viewer) }));
+        return page(ctx, clipPage(ctx, { clip, origin: origin(ctx.request), canDelete: deps.clips.mayDelete(clip, ctx.viewer), share: clipPageShare(ctx, origin(ctx.request), clip) }));
       },
       idParams,
     )

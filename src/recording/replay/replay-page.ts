@@ -9,14 +9,15 @@ import { page } from '../../web/respond';
 import { clipLengthMs } from '../clips/clips.service';
 import type { ReplayAccess } from './replays.service';
 import { formatClock, formatShareTime, parseShareTime } from './replay-time';
+import { replayPageHead } from '../../sharing/share-pages';
 
 type ReplayPageInput = { room: Room; host: User; access: ReplayAccess; values?: Record<string, string>; errors?: FieldError[] };
 
-export async function renderReplay(deps: Pick<AppDeps, 'replays' | 'clips'>, ctx: RequestContext, input: ReplayPageInput): Promise<Response> {
+export async function renderReplay(deps: Pick<AppDeps, 'replays' | 'clips' | 'contexts'>, ctx: RequestContext, input: ReplayPageInput): Promise<Response> {
   return page(ctx, await replayHtml(deps, ctx, input));
 }
 
-export async function replayHtml(deps: Pick<AppDeps, 'replays' | 'clips'>, ctx: RequestContext, input: ReplayPageInput): Promise<SafeHtml> {
+export async function replayHtml(deps: Pick<AppDeps, 'replays' | 'clips' | 'contexts'>, ctx: RequestContext, input: ReplayPageInput): Promise<SafeHtml> {
   const { room, host, access } = input;
   const { recording } = access;
   const details = await deps.replays.details(access, ctx.viewer);
@@ -43,6 +44,7 @@ export async function replayHtml(deps: Pick<AppDeps, 'replays' | 'clips'>, ctx: 
     errors: input.errors ?? [],
     trimStartValue: recording.trim_start_ms ? formatClock(recording.trim_start_ms) : '',
     trimEndValue: recording.trim_end_ms !== null ? formatClock(recording.trim_end_ms) : '',
+    shareHead: replayPageHead(ctx, deps.contexts.expectedOrigin(ctx.request), { room, host, recording, speakers: details.speakers, durationMs: details.durationMs }),
   };
   return replayPage(ctx, view);
 }
