@@ -64,7 +64,7 @@ export class RoomAnalyticsObserver {
 
   private sample() {
     const state = this.live.state;
-    this.track(insertListenerSample(this.deps.db, { room_id: this.live.id, at: new Date(this.now()).toISOString(), listeners: state.listenerCount(), speakers: state.stage().length }));
+    this.track(insertListenerSample(this.deps.db, { room_id: this.live.id, at: new Date(this.now()).toISOString(), listeners: this.live.listenerCount(), speakers: state.stage().length }));
     this.flush();
   }
 

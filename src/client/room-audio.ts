@@ -15,7 +15,20 @@ export interface AudioEvents {
   /** A message for the person (microphone denied, absent...). */
   problem(key: string): void;
   state(state: 'off' | 'starting' | 'on'): void;
+  /** The receive transport did not connect in time (media blocked): the page listens over HLS instead. */
+  webrtcFailed(): void;
 }
+
+/** WebRTC listening is not possible here: the room's WebRTC listeners are full, or this browser cannot load the device. */
+export class ListenOverHls extends Error {
+  constructor(readonly reason: 'full' | 'device') {
+    super(`listen over HLS (${reason})`);
+    this.name = 'ListenOverHls';
+  }
+}
+
+/** How long a receive transport may take to connect before the page gives up on WebRTC. */
+export const recvConnectTimeoutMs = 9000;
 
 /** Voice processing is on by default; "music mode" turns it off (and tests use it for a clean tone). */
 export const musicModeKey = 'salon.musicMode';
@@ -51,12 +64,18 @@ export class RoomAudio {
   }
 
   /** The Listen click: load the device, open the receive transport, ask for every stream. */
-  async listen(): Promise<void> {
+  async listen(opts: { onStage?: boolean } = {}): Promise<void> {
     this.events.state('starting');
     this.listening = true;
-    const { routerRtpCapabilities, iceServers } = await this.request({ type: 'mediaCapabilities' });
-    this.device = createDevice();
-    await this.device.load({ routerRtpCapabilities });
+    const { routerRtpCapabilities, iceServers, listenOverHls } = await this.request({ type: 'mediaCapabilities' });
+    if (listenOverHls && !opts.onStage) throw new ListenOverHls('full'); // the server counts: the room's WebRTC listeners are full
+    try {
+      this.device = createDevice();
+      await this.device.load({ routerRtpCapabilities });
+    } catch (error) {
+      if (opts.onStage) throw error;
+      throw new ListenOverHls('device');
+    }
     this.recv = await this.transport('recv', iceServers);
     await this.request({ type: 'consumeReady', rtpCapabilities: this.device.recvRtpCapabilities as WireRtpCapabilities });
     for (const pending of this.pendingConsumers.splice(0)) await this.consume(pending);
@@ -209,11 +228,20 @@ export class RoomAudio {
     }
   }
 
+  /** Media blocked (strict networks): a receive transport that has not connected after a while never will. */
+  private watchRecvConnect(transport: types.Transport) {
+    setTimeout(() => {
+      if (transport.closed || transport !== this.recv || transport.connectionState === 'connected') return;
+      this.events.webrtcFailed();
+    }, recvConnectTimeoutMs);
+  }
+
   private async transport(direction: 'send' | 'recv', iceServers: RTCIceServer[]): Promise<types.Transport> {
     const params = await this.request({ type: 'createTransport', direction });
     const options = { ...params, iceServers };
     const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
+      if (direction === 'recv') this.watchRecvConnect(transport);
       this.request({ type: 'connectTransport', transportId: transport.id, dtlsParameters }).then(() => done(), fail);
     });
     transport.on('connectionstatechange', (state) => {

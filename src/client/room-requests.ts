@@ -10,7 +10,7 @@ type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
 
 /** What the server's `mediaReply` carries for each request (src/realtime/media-signalling.ts). */
 export interface Replies {
-  mediaCapabilities: { routerRtpCapabilities: types.RtpCapabilities; iceServers: RTCIceServer[] };
+  mediaCapabilities: { routerRtpCapabilities: types.RtpCapabilities; iceServers: RTCIceServer[]; listenOverHls?: boolean };
   createTransport: Pick<types.TransportOptions, 'id' | 'iceParameters' | 'iceCandidates' | 'dtlsParameters' | 'sctpParameters'>;
   connectTransport: Record<string, never>;
   produce: { producerId: string };

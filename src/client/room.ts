@@ -4,12 +4,13 @@
 // (the audio element lives in the preserved #player region), so a person keeps listening while
 // browsing other Salon pages.
 import type { ClientMessage } from '../realtime/client-messages';
-import type { ServerMessage } from '../rooms/live/protocol';
+import { closeCodes, type ServerMessage } from '../rooms/live/protocol';
 import { reactionEmojis, type PublicParticipant, type ReactionEmoji } from '../rooms/live/room.model';
 import { el } from './dom';
 import { mediaAbilities, MediaUnsupported } from './media-device';
 import { bindSelfTest } from './network-self-test';
-import { RoomAudio, musicModeKey } from './room-audio';
+import { ListenOverHls, RoomAudio, musicModeKey } from './room-audio';
+import { RoomHls } from './room-hls';
 import { RoomConnection } from './room-connection';
 import { PendingRequests, errorText } from './room-requests';
 import { initialRoomState, reduceRoom, socketClosed, type RoomState } from './room-state';
@@ -36,6 +37,11 @@ class RoomClient {
   private left = false;
   private nowPlaying: NowPlaying | null = null;
   private mediaActions = false;
+  /** Live HLS, for listeners whose WebRTC cannot connect or whose room's WebRTC listeners are full. */
+  private readonly hls: RoomHls;
+  /** The socket was refused (or never connected): the page is a plain HLS player. */
+  private degraded = false;
+  private socketFailures = 0;
 
   constructor(root: HTMLElement) {
     this.strings = JSON.parse(root.dataset.strings ?? '{}');
@@ -60,15 +66,29 @@ class RoomClient {
     const player = document.getElementById('player') ?? document.body;
     this.audio = new RoomAudio(
       (m) => this.requests.request(m),
-      { problem: (key) => this.toast(this.t(key), 8000), state: (s) => this.setLocal({ audio: s }) },
+      { problem: (key) => this.toast(this.t(key), 8000), state: (s) => this.setLocal({ audio: s }), webrtcFailed: () => void this.switchToHls() },
       player,
     );
+    this.hls = new RoomHls(`/r/${this.room.roomId}/live.m3u8`, root.dataset.hlsPlayer ?? '/static/hls-player.js', {
+      stopped: (reason) => {
+        if (reason === 'failed') this.toast(this.t('insecure.audioFailed'), 8000);
+        this.audio.listening = false;
+        this.setLocal({ audio: 'off' });
+      },
+    });
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.connection = new RoomConnection(`${scheme}://${location.host}/r/${this.room.roomId}/ws`, {
       state: (state, code) => {
+        if (state === 'connected') this.socketFailures = -Infinity; // it worked once: reconnections are blips
+        if (state === 'reconnecting') this.socketFailures++;
+        // Refused (too many connections from this network) or never reachable: listen over HLS, no socket.
+        if (code === closeCodes.tooManyConnections || this.socketFailures >= 3) return this.degrade();
         this.room = socketClosed(this.room, code);
         if (state === 'reconnecting') this.audio.reset(); // its transports died with the socket
-        if (this.room.final) this.audio.close();
+        if (this.room.final) {
+          this.audio.close();
+          this.hls.stop();
+        }
         this.setLocal({ connection: state });
       },
       message: (m) => void this.onMessage(m),
@@ -109,6 +129,7 @@ class RoomClient {
     this.connection.send({ type: 'leave' }); // frees the seat now, not after the 30 s reconnection window
     this.connection.close();
     this.audio.close();
+    this.hls.stop();
     clearNowPlaying(['play', 'pause', 'stop']);
     this.mediaActions = false;
     document.querySelector('#player .player-bar')?.remove();
@@ -141,6 +162,9 @@ class RoomClient {
   }
 
   private render() {
+    const notice = document.getElementById('hls-notice');
+    if (notice) notice.hidden = !this.hls.active || !!this.room.final;
+    if (this.degraded) return this.renderDegraded();
     this.view.render(this.room, this.local);
     this.syncMediaSession();
   }
@@ -163,10 +187,12 @@ class RoomClient {
         play: () => {
           if (!this.audio.listening) void this.startAudio();
           this.audio.setPaused(false);
+          this.hls.setPaused(false);
           this.render();
         },
         pause: () => {
           this.audio.setPaused(true);
+          this.hls.setPaused(true);
           this.render();
         },
         stop: () => {
@@ -199,6 +225,7 @@ class RoomClient {
       setVolume: (volume: number) => {
         this.local.volume = volume; // no redraw: the slider already shows it
         this.audio.setVolume(volume);
+        this.hls.setVolume(volume);
       },
       setMusicMode: (on: boolean) => {
         localStorage.setItem(musicModeKey, on ? 'on' : 'off');
@@ -214,14 +241,73 @@ class RoomClient {
   }
 
   private async startAudio() {
+    if (this.degraded) return void this.startHls();
+    const me = this.room.me;
+    const onStage = !!me && me.role !== 'listener';
+    if (this.hls.active) {
+      if (!onStage) return; // listening over HLS already
+      this.hls.stop(); // moved on stage: WebRTC both ways
+    }
     try {
-      await this.audio.listen();
-      const me = this.room.me;
-      if (me && me.role !== 'listener') await this.startMicrophone();
+      await this.audio.listen({ onStage });
+      if (onStage) await this.startMicrophone();
     } catch (error) {
+      if (error instanceof ListenOverHls) return this.switchToHls();
       this.toast(this.audioErrorText(error), 8000);
       this.setLocal({ audio: 'off' });
     }
+  }
+
+  /**
+   * WebRTC cannot connect here, or the room's WebRTC listeners are full: listen to the room's live HLS
+   * instead (a few seconds behind). The socket stays: stage, reactions and counts as before; the
+   * server closes this person's transports and counts them as an HLS listener.
+   */
+  private async switchToHls() {
+    const me = this.room.me;
+    if ((me && me.role !== 'listener') || this.hls.active || this.room.final || !this.audio.listening) return;
+    this.audio.reset();
+    this.connection.send({ type: 'listenOverHls' });
+    await this.startHls();
+  }
+
+  private async startHls() {
+    this.audio.listening = true;
+    this.setLocal({ audio: 'starting' });
+    try {
+      await this.hls.start(document.getElementById('player') ?? document.body, this.local.volume);
+      if (this.hls.active) this.setLocal({ audio: 'on' });
+    } catch (error) {
+      console.warn('live HLS failed', error);
+      this.hls.stop();
+      this.audio.listening = false;
+      this.toast(this.t('insecure.audioFailed'), 8000);
+      this.setLocal({ audio: 'off' });
+    }
+  }
+
+  /** No socket (refused or unreachable): a plain player of the room's live HLS, with its title and a Listen button. */
+  private degrade() {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.connection.close();
+    this.audio.reset();
+    this.setLocal({ connection: 'closed' });
+  }
+
+  private renderDegraded() {
+    const controls = document.getElementById('room-controls');
+    if (controls && controls.dataset.degraded !== this.local.audio) {
+      controls.dataset.degraded = this.local.audio;
+      const row = [
+        this.local.audio === 'off'
+          ? el('button', { type: 'button', class: 'primary listen', onclick: () => void this.startHls() }, this.t('room.listen'))
+          : el('p', { class: 'connection' }, this.t('hls.listening')),
+      ];
+      controls.replaceChildren(el('p', { class: 'notice' }, this.t('hls.noSocket')), el('div', { class: 'actions' }, ...row));
+    }
+    const reactions = document.getElementById('reactions');
+    if (reactions) reactions.hidden = true;
   }
 
   /** Sends the microphone, unless the room is recorded and they have not accepted it (yet). */
@@ -260,6 +346,7 @@ class RoomClient {
         return;
       case 'roleChanged':
         if (!aboutMe) return;
+        if (m.role !== 'listener' && this.hls.active) return void this.startAudio(); // on stage: WebRTC both ways
         if (m.role === 'listener') this.audio.stopMicrophone();
         else if (before.me?.role === 'listener' && this.audio.listening) void this.startMicrophone();
         return;
@@ -290,9 +377,10 @@ class RoomClient {
         return this.showReactions(m.counts);
       case 'removed':
       case 'roomEnded':
+        this.hls.stop();
         return this.audio.close();
       case 'error':
-        if (m.ref === consentRef) return; // moot, or the command sent with it reports its own refusal
+        if (m.ref === consentRef || m.code === 'tooManyConnections') return; // the page becomes a plain HLS player instead // moot, or the command sent with it reports its own refusal
         return this.toast(m.ref === recordingRef ? (this.strings[`room.recording.error.${m.code}`] ?? this.errorText(m)) : this.errorText(m));
     }
   }

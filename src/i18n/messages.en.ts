@@ -790,6 +790,12 @@ export const en = {
   'admin.setting.embeddingAllowed': "Embeds on other sites",
   'embed.allowed': "Other sites may embed rooms, replays and clips",
   'embed.forbidden': "No embeds (no oEmbed, no /embed pages)",
+  // Live HLS (issue 15): listeners whose WebRTC cannot connect, overflow listeners, pages without a socket.
+  'hls.delayNotice': "Listening with a few seconds of delay",
+  'hls.listening': "Listening over HLS",
+  'hls.noSocket': "The live room is busy: you can still listen, a few seconds behind.",
+  'hls.admin.webrtcListenersPerRoom': "WebRTC listeners per room",
+  'hls.admin.webrtcListenersPerRoom.hint': "Past this many listeners on WebRTC, new listeners hear the room over HLS, a few seconds behind (0 = no limit).",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -792,4 +792,10 @@ export const fr: Record<MessageKey, string> = {
   'admin.setting.embeddingAllowed': "Intégration sur d’autres sites",
   'embed.allowed': "D’autres sites peuvent intégrer salons, rediffusions et extraits",
   'embed.forbidden': "Aucune intégration (ni oEmbed, ni pages /embed)",
+  // HLS en direct (issue 15) : auditeurs sans WebRTC, auditeurs au-delà de la limite, pages sans socket.
+  'hls.delayNotice': "Écoute avec quelques secondes de décalage",
+  'hls.listening': "Écoute en HLS",
+  'hls.noSocket': "Le salon est très demandé : vous pouvez quand même écouter, avec quelques secondes de décalage.",
+  'hls.admin.webrtcListenersPerRoom': "Auditeurs WebRTC par salon",
+  'hls.admin.webrtcListenersPerRoom.hint': "Au-delà de ce nombre d’auditeurs en WebRTC, les nouveaux auditeurs écoutent le salon en HLS, avec quelques secondes de décalage (0 = sans limite).",
 };

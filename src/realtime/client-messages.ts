@@ -83,6 +83,8 @@ const schemas = {
   restartIce: message('restartIce', { transportId: id }),
   // Not room commands: handled by the socket layer.
   leave: message('leave'),
+  /** The page listens over live HLS instead (WebRTC failed or full): its transports close, it counts as an HLS listener. */
+  listenOverHls: message('listenOverHls'),
   ping: message('ping'),
   report: message('report', { target: t.Optional(target), reason: t.String({ minLength: 1, maxLength: 500 }) }),
 };

@@ -3,14 +3,15 @@
 import type { AppDeps } from '../app-deps';
 import { iceServersFor } from '../media/turn-credentials';
 import type { ServerMessage } from '../rooms/live/protocol';
-import { RoomError } from '../rooms/live/room.model';
+import { RoomError, stageRoles } from '../rooms/live/room.model';
+import type { MediaRoom } from '../media/media-room';
 import type { ClientMessage } from './client-messages';
 import type { RoomConnection } from './room-connections';
 
 export type MediaMessage = Extract<ClientMessage, { type: 'mediaCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consumeReady' | 'resumeConsumer' | 'restartIce' }>;
 export const mediaMessageTypes: ReadonlySet<string> = new Set<MediaMessage['type']>(['mediaCapabilities', 'createTransport', 'connectTransport', 'produce', 'consumeReady', 'resumeConsumer', 'restartIce']);
 
-export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'>, conn: RoomConnection, message: MediaMessage, reply: (m: ServerMessage) => void) {
+export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log' | 'settings'>, conn: RoomConnection, message: MediaMessage, reply: (m: ServerMessage) => void) {
   const id = conn.personId;
   try {
     const media = deps.media.get(conn.live.id);
@@ -18,8 +19,11 @@ export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'
     switch (message.type) {
       case 'mediaCapabilities':
         data = { routerRtpCapabilities: media.rtpCapabilities, iceServers: iceServersFor(deps.config, id) }; // time-limited TURN credentials, admitted people only
+        if (webrtcFull(deps, conn, media)) data = { ...(data as object), listenOverHls: true }; // the page plays the room's live HLS instead
         break;
       case 'createTransport':
+        if (message.direction === 'recv' && webrtcFull(deps, conn, media)) throw new RoomError('limitReached', "This room's WebRTC listeners are full: listen over HLS");
+        if (message.direction === 'recv') conn.hls = false; // back on WebRTC (moved on stage)
         data = await media.createTransport(id, message.direction);
         break;
       case 'connectTransport':
@@ -46,3 +50,15 @@ export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'
   }
 }
 
+
+/**
+ * The room serves `webrtcListenersPerRoom` listeners over WebRTC (0 = no limit); past it, listeners
+ * (never people on stage) are sent to the room's live HLS and refused receive transports.
+ */
+export function webrtcFull(deps: Pick<AppDeps, 'settings'>, conn: RoomConnection, media: MediaRoom): boolean {
+  const limit = deps.settings.get().webrtcListenersPerRoom;
+  if (!limit) return false;
+  if (stageRoles.includes(conn.live.state.get(conn.personId)?.role ?? 'listener')) return false;
+  const onWebrtc = media.routerLoad().reduce((n, router) => n + router.listeners, 0);
+  return onWebrtc >= limit;
+}

@@ -17,6 +17,8 @@ export interface RoomConnection {
   socket: RoomSocket;
   ip: string;
   closed: boolean;
+  /** The page listens over live HLS (it said so): counted by the playlist requests, not here. */
+  hls?: boolean;
   tokens: number;
   refilledAt: number;
   /** The tail of this participant's message queue. */
@@ -50,6 +52,13 @@ export class RoomConnections {
 
   get(socketId: string): RoomConnection | undefined {
     return this.bySocket.get(socketId);
+  }
+
+  /** Open sockets of a room whose page listens over live HLS (their playlist requests count them too). */
+  hlsListenersIn(roomId: string): number {
+    let count = 0;
+    for (const conn of this.bySocket.values()) if (conn.hls && conn.live.id === roomId) count++;
+    return count;
   }
 
   remove(socketId: string): RoomConnection | undefined {

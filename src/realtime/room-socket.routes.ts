@@ -6,7 +6,7 @@ import type { User } from '../db/schema';
 import { anonymousCookie } from '../rooms/anonymous-listener';
 import { closeCodes, type ErrorCode, type ServerMessage } from '../rooms/live/protocol';
 import { send, type RoomSocket } from '../rooms/live/room-broadcaster';
-import { RoomError } from '../rooms/live/room.model';
+import { RoomError, stageRoles } from '../rooms/live/room.model';
 import { parseCookies } from '../web/cookies';
 import { FormInvalid } from '../shared/form-errors';
 import { AppError } from '../shared/errors';
@@ -17,8 +17,17 @@ import { RoomConnections, type RoomConnection } from './room-connections';
 /** A refused report, as the socket says it: too many (429), no such person or room (404), anything else invalid. */
 const reportErrorCodes: Partial<Record<AppError['kind'], ErrorCode>> = { tooMany: 'rateLimited', notFound: 'notFound', forbidden: 'forbidden' };
 
-export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'contexts' | 'log' | 'media' | 'rooms'>) {
+/** Live HLS's listener estimate (src/hls): clients that fetched the room's playlist in the last few seconds. */
+interface HlsListenerCounts {
+  hlsListeners(roomId: string): number;
+}
+
+export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'contexts' | 'live' | 'log' | 'media' | 'rooms' | 'settings'> & { hls?: HlsListenerCounts }) {
   const connections = new RoomConnections();
+  // Live HLS listeners count in the listener number: those who fetch the playlist, less the pages here
+  // that do it with a socket open (they are participants already).
+  const hls = deps.hls;
+  if (hls) deps.live.startObservers.add((live) => void (live.hlsListeners = () => Math.max(0, hls.hlsListeners(live.id) - connections.hlsListenersIn(live.id))));
 
   return new Elysia({ name: 'room-socket' })
     .derive(({ request, server }) => deps.contexts.build(request, server).then((ctx) => ({ ctx })))
@@ -92,6 +101,11 @@ export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'c
     switch (message.type) {
       case 'leave':
         return conn.live.leave(conn.personId);
+      case 'listenOverHls':
+        // The page plays the room's live HLS: its WebRTC side goes (and frees its place); on stage it needs WebRTC.
+        if (stageRoles.includes(conn.live.state.get(conn.personId)?.role ?? 'listener')) return;
+        conn.hls = true;
+        return deps.media.find(conn.live.id)?.closePeer(conn.personId);
       case 'report': {
         if (!viewer) return reply({ type: 'error', code: 'signInRequired', message: 'Sign in to report', ref: message.ref });
         // Only signed-in people can be reported (anonymous listeners cannot speak or react).
@@ -110,7 +124,7 @@ export function roomSocketRoutes(deps: Pick<AppDeps, 'anonymous' | 'config' | 'c
         }
       }
       default: {
-        const { ref, ...command } = message as Exclude<ClientMessage, MediaMessage | { type: 'leave' | 'report' | 'ping' }>;
+        const { ref, ...command } = message as Exclude<ClientMessage, MediaMessage | { type: 'leave' | 'report' | 'ping' | 'listenOverHls' }>;
         return conn.live.receive(conn.personId, conn.socket, command, ref);
       }
     }

@@ -27,6 +27,8 @@ export interface InstanceSettings {
   anonymousListenersPerIpPerHour: number;
   /** Room sockets open at once from one network address; 0 = no limit. */
   roomSocketsPerIp: number;
+  /** Listeners one room serves over WebRTC; past it, new listeners hear the room's live HLS (0 = no limit). */
+  webrtcListenersPerRoom: number;
   /** 'no' = hosts cannot record rooms. */
   recordingAllowed: 'yes' | 'no';
   /** Replays are deleted this many days after their room; 0 = kept. */
@@ -66,6 +68,7 @@ export const defaultSettings: InstanceSettings = {
   requireAccountToListen: 'no',
   anonymousListenersPerIpPerHour: 60,
   roomSocketsPerIp: 100,
+  webrtcListenersPerRoom: 0,
   recordingAllowed: 'yes',
   replayRetentionDays: 0,
   hostStorageQuotaMb: 2000,
@@ -96,6 +99,7 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   requireAccountToListen: { kind: 'enum', values: ['no', 'yes'] },
   anonymousListenersPerIpPerHour: { kind: 'int', min: 0, max: 1_000_000 },
   roomSocketsPerIp: { kind: 'int', min: 0, max: 1_000_000 },
+  webrtcListenersPerRoom: { kind: 'int', min: 0, max: 1_000_000 },
   recordingAllowed: { kind: 'enum', values: ['yes', 'no'] },
   replayRetentionDays: { kind: 'int', min: 0, max: 36_500 },
   hostStorageQuotaMb: { kind: 'int', min: 0, max: 10_000_000 },

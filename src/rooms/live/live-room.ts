@@ -62,6 +62,13 @@ export class LiveRoom {
   recordingGate: () => void = () => {
     throw new RoomError('forbidden', 'Recording is not available');
   };
+  /**
+   * Listeners over live HLS without a socket (the live HLS feature sets it; socket holders are
+   * participants already). Read every 5 s; counted in the listener number everyone sees.
+   */
+  hlsListeners: () => number = () => 0;
+  private hlsCount = 0;
+  private ticks = 0;
   /** Hooks for the media plane: role and mute changes drive producers and transports. */
   readonly eventObservers = new Set<(event: RoomEvent) => void>();
   /** Told of every command that succeeded, with who gave it and whom it named as they were before (the audit log). */
@@ -75,11 +82,27 @@ export class LiveRoom {
     this.state = new RoomState({ id: room.id, hostUserId: room.host_id, speakPolicy: room.speak_policy, limits: deps.limits });
     this.broadcaster = new RoomBroadcaster(room.id, deps.publisher, this.sockets);
     this.history = new RoomHistory(deps.db, room.id, deps.log);
-    this.ticker = setInterval(() => this.apply(this.state.tick(this.now())), 1000);
+    this.ticker = setInterval(() => {
+      this.apply(this.state.tick(this.now()));
+      if (++this.ticks % 5 === 0) this.refreshHlsListeners();
+    }, 1000);
   }
 
   get id() {
     return this.room.id;
+  }
+
+  /** Everyone listening: participants who listen (socket) and HLS listeners without a socket. */
+  listenerCount(): number {
+    return this.state.listenerCount() + this.hlsCount;
+  }
+
+  refreshHlsListeners(): void {
+    const count = this.hlsListeners();
+    if (count === this.hlsCount) return;
+    this.hlsCount = count;
+    this.peakListeners = Math.max(this.peakListeners, this.listenerCount());
+    this.broadcaster.listenersChanged(() => this.listenerCount());
   }
 
   /** Someone's socket is open and admitted: join (or rejoin) and send them the room as it is. */
@@ -196,7 +219,7 @@ export class LiveRoom {
         recordingConsent: me.recordingConsent,
       },
       stage: this.state.stage().map((p) => this.state.view(p)),
-      listenerCount: this.state.listenerCount(),
+      listenerCount: this.listenerCount(),
       actingHostId: this.state.actingHostId,
       hands: manager ? this.handQueue() : undefined,
     };
@@ -218,20 +241,20 @@ export class LiveRoom {
       for (const observer of this.eventObservers) observer(event);
       switch (event.type) {
         case 'participantJoined':
-          if (event.participant.role === 'listener') b.listenersChanged(() => this.state.listenerCount());
+          if (event.participant.role === 'listener') b.listenersChanged(() => this.listenerCount());
           else b.toAll(event);
           break;
         case 'participantLeft':
           this.presence.delete(event.id);
           this.history.left(event.id);
-          if (event.role === 'listener') b.listenersChanged(() => this.state.listenerCount());
+          if (event.role === 'listener') b.listenersChanged(() => this.listenerCount());
           else b.toAll(event);
           break;
         case 'roleChanged': {
           this.history.roleChanged(event.id, event.role);
           const moved = this.state.get(event.id);
           b.toAll(moved ? { ...event, participant: this.state.view(moved) } : event); // clients need the name to seat them
-          b.listenersChanged(() => this.state.listenerCount());
+          b.listenersChanged(() => this.listenerCount());
           const socket = this.sockets.get(event.id);
           if (socket && this.state.isManager(event.id)) {
             socket.subscribe(b.managers);
@@ -269,7 +292,7 @@ export class LiveRoom {
           b.toAll(event);
       }
     }
-    this.peakListeners = Math.max(this.peakListeners, this.state.listenerCount());
+    this.peakListeners = Math.max(this.peakListeners, this.listenerCount());
   }
 
   private finish(reason: EndReason) {
