@@ -269,6 +269,7 @@ try {
       }
       await Bun.sleep(6000);
       await player.stop();
+      console.log(`  the player decoded ${round(player.decoded().seconds)} s, loudest 440 Hz level ${round(player.decoded().maxLevel, 3)}`);
       const d = delays(onsets, player.heard).sort((a, b) => a - b);
       const a = delays(onsets, player.arrived).sort((x, y) => x - y);
       results.delay = { arrivalP50: percentile(a, 50), arrivalP95: percentile(a, 95), against: 'salon', onsets: onsets.length, heard: d.length, p50: percentile(d, 50), p95: percentile(d, 95), max: d.at(-1) ?? null, stallMs: round(player.stallMs()), delaysMs: d.map((x) => round(x)) };

@@ -17,6 +17,7 @@ export function listen(url: string) {
   let stallMs = 0;
   let samples = 0; // decoded so far
   let on = false;
+  let maxLevel = 0;
   let quietWindows = 0;
   let pending = new Float32Array(0);
   let firstAudioAt: Promise<void>;
@@ -43,6 +44,7 @@ export function listen(url: string) {
       let at = 0;
       for (; at + windowSamples <= all.length; at += windowSamples) {
         const level = toneLevel(all.subarray(at, at + windowSamples), 440, rate);
+        if (level > maxLevel) maxLevel = level;
         const index = samples - pending.length + at;
         if (!on && level > 0.05) {
           on = true;
@@ -61,6 +63,8 @@ export function listen(url: string) {
     heard,
     arrived,
     stallMs: () => stallMs,
+    /** Audio decoded so far (s) and the loudest 440 Hz level seen: why nothing was heard, if so. */
+    decoded: () => ({ seconds: samples / rate, maxLevel }),
     async stop() {
       proc.kill();
       await reading.catch(() => {});
