@@ -21,6 +21,9 @@ export interface LiveStreamsDeps {
   dataDir: string;
   ffmpeg: string;
   now(): number;
+  /** A mix nobody asked for in this long stops (default 60 s); checked every `sweepMs` (default 5 s). */
+  idleMs?: number;
+  sweepMs?: number;
 }
 
 export class LiveStreams {
@@ -32,7 +35,7 @@ export class LiveStreams {
   constructor(private readonly deps: LiveStreamsDeps) {
     this.available = !!Bun.which(deps.ffmpeg);
     rmSync(this.scratchDir(), { recursive: true, force: true }); // decoders' SDP files a crash left
-    this.timer = setInterval(() => void this.sweep(), sweepMs);
+    this.timer = setInterval(() => void this.sweep(), deps.sweepMs ?? sweepMs);
     this.timer.unref();
   }
 
@@ -43,7 +46,7 @@ export class LiveStreams {
     const live = this.deps.live.get(roomId);
     const media = live && this.deps.media.find(roomId);
     if (!live || !media || !this.available) return undefined;
-    const stream = new LiveStream(live, media, { log: this.deps.log, ffmpeg: this.deps.ffmpeg, dir: join(this.scratchDir(), roomId), idleMs });
+    const stream = new LiveStream(live, media, { log: this.deps.log, ffmpeg: this.deps.ffmpeg, dir: join(this.scratchDir(), roomId), idleMs: this.deps.idleMs ?? idleMs });
     const entry = { stream, live };
     this.streams.set(roomId, entry);
     live.eventObservers.add((event) => {

@@ -166,3 +166,29 @@ test('unknown rooms and rooms hidden by a block get 404', async () => {
   expect((await blocked.client.get(`/r/${roomId}/live/0.aac`)).status).toBe(404);
   await otherHost.client.post(`/r/${roomId}/end`, {});
 }, 30_000);
+
+test('a mix nobody listens to stops, and starts again on the next request with the sequence going on after a discontinuity', async () => {
+  const { LiveStreams } = await import('../../src/hls/live-streams');
+  const streams = new LiveStreams({ log: salon.deps.log, live: salon.deps.live, media: salon.deps.media, dataDir: tempDir('salon-hls-idle-'), ffmpeg: 'ffmpeg', now: () => Date.now(), idleMs: 1500, sweepMs: 250 });
+  const created = await host.client.post('/studio/rooms', { title: 'Idle over HLS' });
+  const roomId: string = (await created.json()).id;
+  try {
+    const { stream } = streams.find(roomId)!;
+    await stream.touch(Date.now());
+    await waitFor(() => stream.playlist().text.includes('live/0.aac'), 10_000, 'a first segment');
+    const firstPid = stream.encoderPid;
+    await waitFor(() => !stream.running, 10_000, 'the idle mix to stop');
+    expect(stream.pids()).toEqual([]);
+    const before = stream.playlist().text.match(/live\/(\d+)\.aac/g)!.at(-1)!;
+    await stream.touch(Date.now());
+    await waitFor(() => stream.playlist().text.includes('#EXT-X-DISCONTINUITY\n'), 10_000, 'segments of the new mix');
+    expect(stream.encoderPid).not.toBe(firstPid);
+    const text = stream.playlist().text;
+    const seqs = [...text.matchAll(/live\/(\d+)\.aac/g)].map((m) => Number(m[1]));
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // consecutive: no number reused or skipped
+    expect(text.indexOf('#EXT-X-DISCONTINUITY\n')).toBeGreaterThan(text.indexOf(before));
+  } finally {
+    await streams.close();
+    await host.client.post(`/r/${roomId}/end`, {});
+  }
+}, 40_000);
