@@ -36,6 +36,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml; 
   ${page.head ?? ''}
 </head>
 <body hx-boost="true" hx-headers="${hxHeaders}">
+  <a class="skip-link" href="#main">${t('a11y.skipToContent')}</a>
   <header class="site-header">
     <a class="brand" href="/">${ctx.instanceName}</a>
     <span class="tagline">${t('site.tagline')}</span>
@@ -53,7 +54,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml; 
     </nav>
   </header>
   <main id="main">${page.body}</main>
-  <div id="player" hx-preserve="true" aria-live="polite"></div>
+  <div id="player" hx-preserve="true"></div>
   <footer class="site-footer">${t('footer.poweredBy')}</footer>
 </body>
 </html>`;

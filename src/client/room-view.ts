@@ -6,13 +6,15 @@ import { consentDisplaced, consentInputs, renderConsent } from './room-consent-v
 import { controlsInputs, renderControls } from './room-controls-view';
 import { handsInputs, renderHands } from './room-hands-view';
 import { markSpeaking, renderStage } from './room-stage-view';
+import { RoomAnnouncer } from './room-announcer';
 import type { RoomState } from './room-state';
-import type { Actions, LocalState, T } from './room-view-model';
+import { powersOf, type Actions, type LocalState, type T } from './room-view-model';
 
 export type { Actions, LocalState, T } from './room-view-model';
 
 export class RoomView {
   private last = new Map<string, unknown[]>();
+  private readonly announcer = new RoomAnnouncer();
 
   constructor(
     private readonly t: T,
@@ -38,21 +40,22 @@ export class RoomView {
     }
     const stage = $('stage');
     if (stage && this.changed('stage', [s.stage, s.me, s.actingHostId, s.final])) {
-      renderStage(stage, s, t, a);
+      keepFocus(stage, () => renderStage(stage, s, t, a));
       stage.closest('section')?.toggleAttribute('hidden', !!s.final);
       this.invalidate('speaking');
     }
     if (stage && this.changed('speaking', [s.speaking, s.dominantSpeaker])) markSpeaking(stage, s);
     const controls = $('room-controls');
-    if (controls && this.changed('controls', controlsInputs(s, l))) renderControls(controls, s, l, t, a);
+    if (controls && this.changed('controls', controlsInputs(s, l))) keepFocus(controls, () => renderControls(controls, s, l, t, a));
     const reactions = $('reactions');
     if (reactions) reactions.hidden = !s.me || s.me.anonymous || !!s.final;
     const hands = $('hand-queue');
-    if (hands && this.changed('hands', handsInputs(s, l))) renderHands(hands, s, l, t, a);
+    if (hands && this.changed('hands', handsInputs(s, l))) keepFocus(hands, () => renderHands(hands, s, l, t, a));
     const rec = $('rec-indicator');
     if (rec) rec.hidden = !s.recording || !!s.final;
     if (this.changed('consent', consentInputs(s)) || consentDisplaced()) renderConsent(s, t, a);
     this.renderPlayer(s, l);
+    if (this.changed('announce', [s.stage, s.hands, s.final, s.me])) this.announcer.update(s, t, powersOf(s).isManager);
   }
 
   /** The mini player in the preserved #player region: visible while browsing other pages. */
@@ -77,4 +80,21 @@ export class RoomView {
     this.last.set(part, inputs);
     return true;
   }
+}
+
+/**
+ * A part redrawn under the keyboard's focus keeps it: on the same control (same words) if it is still
+ * there, else on the control now at its place ("Listen" gone: the next one), never lost to the page.
+ */
+function keepFocus(box: HTMLElement, redraw: () => void) {
+  const focused = document.activeElement;
+  if (!(focused instanceof HTMLElement) || !box.contains(focused) || focused === box) return redraw();
+  const controls = () => [...box.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea')];
+  const index = controls().indexOf(focused);
+  const label = focused.textContent;
+  redraw();
+  if (box.contains(document.activeElement)) return;
+  const now = controls();
+  const target = now.find((c) => c.textContent === label && label) ?? now[Math.min(Math.max(index, 0), now.length - 1)];
+  target?.focus({ preventScroll: true });
 }

@@ -88,3 +88,96 @@ test('dark colour scheme: the room (host) and the home page have no serious or c
     await pages.emulateMedia({ colorScheme: 'light' });
   }
 }, 30_000);
+
+/** Presses Tab until the focused element matches `selector` with this text (or name); fails after `max`. */
+async function tabTo(page: Page, selector: string, text: string, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(
+      ([sel, txt]) => {
+        const a = document.activeElement as HTMLElement | null;
+        return !!a && a.matches(sel!) && ((a.textContent ?? '').trim() === txt || a.getAttribute('aria-label') === txt);
+      },
+      [selector, text] as const,
+    );
+    if (hit) return;
+  }
+  throw new Error(`Tab never reached ${selector} "${text}"`);
+}
+
+/** The focused element shows a visible focus ring (the :focus-visible outline). */
+const focusRing = (page: Page) =>
+  page.evaluate(() => {
+    const a = document.activeElement!;
+    const style = getComputedStyle(a);
+    return { visible: a.matches(':focus-visible'), outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+  });
+
+/** Counts what the room's live region says from now on. */
+const watchAnnouncer = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { said: string[] };
+    w.said = [];
+    const region = document.getElementById('room-announcer')!;
+    new MutationObserver(() => region.textContent && w.said.push(region.textContent)).observe(region, { childList: true, characterData: true, subtree: true });
+  });
+const said = (page: Page) => page.evaluate(() => (window as unknown as { said: string[] }).said);
+
+test('keyboard only: a listener listens, asks to speak, accepts, unmutes; the host invites, mutes and removes; each change said once', async () => {
+  const { host, listener, speaker } = scene;
+  await watchAnnouncer(host);
+  await watchAnnouncer(speaker);
+  // The listener starts again from a fresh page, by keyboard only.
+  await listener.goto(scene.roomUrl);
+  await listener.locator('button.listen').waitFor();
+  await tabTo(listener, 'button.listen', 'Listen');
+  expect(await focusRing(listener)).toEqual({ visible: true, outline: true });
+  await listener.keyboard.press('Enter');
+  await listener.locator('button.listen').waitFor({ state: 'detached' });
+  // Focus stayed in the controls (on the control now in Listen's place), not lost to the page.
+  expect(await listener.evaluate(() => !!document.activeElement?.closest('#room-controls'))).toBe(true);
+  if (await listener.getByRole('button', { name: 'Lower hand' }).count()) {
+    // Still raised from before the reload: lowered first.
+    await tabTo(listener, 'button', 'Lower hand');
+    await listener.keyboard.press('Enter');
+    await listener.getByRole('button', { name: 'Ask to speak' }).waitFor();
+  }
+  await tabTo(listener, 'button', 'Ask to speak');
+  expect(await focusRing(listener)).toEqual({ visible: true, outline: true });
+  await listener.keyboard.press('Enter');
+  await listener.getByRole('button', { name: 'Lower hand' }).waitFor();
+  await host.waitForFunction(() => (window as unknown as { said: string[] }).said.some((s) => s.includes('ax_listener asks to speak')));
+
+  // The host invites them up from the hand queue, by keyboard.
+  await tabTo(host, '#hand-queue button', 'Invite up');
+  expect(await focusRing(host)).toEqual({ visible: true, outline: true });
+  await host.keyboard.press('Enter');
+  await listener.getByRole('button', { name: 'Accept' }).waitFor();
+  await tabTo(listener, 'button', 'Accept');
+  await listener.keyboard.press('Enter');
+  await listener.getByRole('button', { name: 'Unmute' }).waitFor();
+  await speaker.waitForFunction(() => (window as unknown as { said: string[] }).said.some((s) => s.includes('ax_listener is on stage')));
+  await tabTo(listener, '#room-controls button', 'Unmute');
+  await listener.keyboard.press('Enter');
+  await listener.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+
+  // The host mutes them, then removes them, from the stage, by keyboard.
+  const member = host.locator('#stage li.member', { hasText: 'ax_listener' });
+  await member.getByRole('button', { name: 'Mute' }).waitFor();
+  await tabTo(host, '#stage .member-actions button', 'Mute');
+  expect(await focusRing(host)).toEqual({ visible: true, outline: true });
+  await host.keyboard.press('Enter');
+  await listener.getByRole('button', { name: 'Unmute' }).waitFor();
+  await tabTo(host, '#stage .member-actions button', 'Remove');
+  await host.keyboard.press('Enter');
+  await member.waitFor({ state: 'detached' });
+  await speaker.waitForFunction(() => (window as unknown as { said: string[] }).said.some((s) => s.includes('ax_listener left the stage')));
+
+  // The host speaks all along (speaking rings come and go): none of that was said; each change once.
+  await host.waitForTimeout(1500);
+  const heardBySpeaker = await said(speaker);
+  expect(heardBySpeaker.length).toBeLessThanOrEqual(3);
+  expect(heardBySpeaker.filter((s) => s.includes('is on stage')).length).toBe(1);
+  expect(heardBySpeaker.join(' ')).not.toContain('ax_host');
+  expect(await host.locator('#room-status[aria-live], #stage[aria-live], #player[aria-live]').count()).toBe(0);
+}, 90_000);
