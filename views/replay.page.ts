@@ -1,7 +1,7 @@
 // The replay of an ended room at /r/<id>: an <audio> player that works without JavaScript (the
 // replay-player script adds the waveform, speed, chapters that seek and the share link), the
 // speaker timeline, downloads, and the host's management form.
-import { html, type SafeHtml } from '../src/shared/html';
+import { html } from '../src/shared/html';
 import type { Recording, Room, User } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { MessageKey } from '../src/i18n/messages.en';
@@ -40,8 +40,6 @@ export interface ReplayView {
   errors: FieldError[];
   trimStartValue: string;
   trimEndValue: string;
-  /** Link preview tags (src/sharing/share-meta.ts). */
-  shareHead?: SafeHtml;
 }
 
 const playerKeys = ['replay.play', 'replay.pause', 'replay.speed', 'replay.copyLink', 'replay.copied', 'replay.waveform'] as const satisfies readonly MessageKey[];
@@ -120,7 +118,7 @@ export function replayPage(ctx: PageContext, view: ReplayView) {
   const { room, host, recording } = view;
   const strings = Object.fromEntries(playerKeys.map((k) => [k, t(k)]));
   const ready = recording.status === 'ready';
-  const body = html`<article class="room replay" id="replay" data-room-id="${room.id}" data-start-ms="${view.startMs}" data-duration-ms="${view.durationMs}" data-strings="${JSON.stringify(strings)}">
+  const body = html`<article class="room replay" id="replay" data-room-id="${room.id}" data-start-ms="${view.startMs}" data-duration-ms="${view.durationMs}" data-artwork="${host.avatar_file ? `/avatars/${host.avatar_file}` : ctx.asset('icon-512.png')}" data-strings="${JSON.stringify(strings)}">
     <header class="room-head">
       <div class="room-title"><h1>${recording.title}</h1><span class="replay-badge">${t('replay.badge')}</span></div>
       <p class="hosted-by">${t('room.hostedBy')} <a href="/@${host.handle}">${host.display_name}</a></p>
@@ -141,7 +139,7 @@ export function replayPage(ctx: PageContext, view: ReplayView) {
     ${view.canManage ? manage(ctx, view) : ''}
     ${ready ? html`<script src="${ctx.asset('replay-player.js')}" defer></script>` : ''}
   </article>`;
-  return layout(ctx, { title: recording.title, body, head: view.shareHead });
+  return layout(ctx, { title: recording.title, body });
 }
 
 export function replayDeletePage(ctx: PageContext, view: { room: Room; recording: Recording }) {
