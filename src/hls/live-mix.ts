@@ -107,11 +107,15 @@ export class LiveMix {
       due = maxCatchUpFrames;
     }
     const buffers = [...this.inputs].filter((i) => !i.stopped).map((i) => i.buffer);
-    for (; due > 0; due--) {
-      encoder.proc.stdin.write(mixFrame(buffers));
-      this.framesWritten++;
+    try {
+      for (; due > 0; due--) {
+        encoder.proc.stdin.write(mixFrame(buffers));
+        this.framesWritten++;
+      }
+      void Promise.resolve(encoder.proc.stdin.flush()).catch(() => {}); // the encoder died: its exit handler restarts it
+    } catch {
+      // the pipe closed under us (the encoder died): same
     }
-    void encoder.proc.stdin.flush();
   }
 
   private startEncoder(restarted: boolean) {
