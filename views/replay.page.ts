@@ -1,7 +1,7 @@
 // The replay of an ended room at /r/<id>: an <audio> player that works without JavaScript (the
 // replay-player script adds the waveform, speed, chapters that seek and the share link), the
 // speaker timeline, downloads, and the host's management form.
-import { html } from '../src/shared/html';
+import { html, type SafeHtml } from '../src/shared/html';
 import type { Recording, Room, User } from '../src/db/schema';
 import type { FieldError } from '../src/shared/form-errors';
 import type { MessageKey } from '../src/i18n/messages.en';
@@ -40,6 +40,8 @@ export interface ReplayView {
   errors: FieldError[];
   trimStartValue: string;
   trimEndValue: string;
+  /** Link preview tags (src/sharing/share-meta.ts). */
+  shareHead?: SafeHtml;
 }
 
 const playerKeys = ['replay.play', 'replay.pause', 'replay.speed', 'replay.copyLink', 'replay.copied', 'replay.waveform'] as const satisfies readonly MessageKey[];
@@ -139,7 +141,7 @@ export function replayPage(ctx: PageContext, view: ReplayView) {
     ${view.canManage ? manage(ctx, view) : ''}
     ${ready ? html`<script src="${ctx.asset('replay-player.js')}" defer></script>` : ''}
   </article>`;
-  return layout(ctx, { title: recording.title, body });
+  return layout(ctx, { title: recording.title, body, head: view.shareHead });
 }
 
 export function replayDeletePage(ctx: PageContext, view: { room: Room; recording: Recording }) {

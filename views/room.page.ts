@@ -5,6 +5,7 @@ import type { Room, User } from '../src/db/schema';
 import type { PublicParticipant, ReactionEmoji } from '../src/rooms/live/room.model';
 import type { ErrorCode } from '../src/rooms/live/protocol';
 import type { MessageKey } from '../src/i18n/messages.en';
+import type { ShareBits } from '../src/sharing/share-meta';
 import { clipButton } from './clip.page';
 import { avatar, csrfField } from './components';
 import { layout, type PageContext } from './layout';
@@ -26,6 +27,8 @@ export interface RoomView {
   recordingAllowed: boolean;
   /** This room at the instance's https address (publicUrl), when it has one: a plain-http visitor is sent there. */
   secureUrl?: string | null;
+  /** Link preview tags and the share button. */
+  share?: ShareBits;
 }
 
 /** Strings the room client needs, in the page's language. */
@@ -47,6 +50,7 @@ const clientKeys = [
   'clip.make', 'clip.makeHint', 'clip.making', 'clip.ready', 'clip.open', 'clip.copyLink', 'clip.copied', 'clip.failed',
   'clip.error.off', 'clip.error.hosts', 'clip.error.removed', 'clip.error.tooMany',
   'insecure.cannotSpeak', 'insecure.unsupported', 'insecure.audioFailed',
+  'hls.listening', 'hls.noSocket',
 ] as const satisfies readonly MessageKey[];
 const errorKeys = (codes: readonly ErrorCode[]) => codes.map((code) => `room.error.${code}` as const) satisfies MessageKey[];
 
@@ -86,11 +90,12 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean; settin
   // An ended page has no live client: no strings for it, nothing live left on the page.
   const strings = ended ? {} : Object.fromEntries([...clientKeys, ...errorKeys(view.errorCodes)].map((k) => [k, t(k)]));
   // A live page is never restored from htmx's history snapshot (Back would show a stale "Live" room).
-  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" ${ended ? '' : html`hx-history="false"`} data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-recording-allowed="${view.recordingAllowed ? 'yes' : 'no'}" data-artwork="${host.avatar_file ? `/avatars/${host.avatar_file}` : ctx.asset('icon-512.png')}" data-strings="${JSON.stringify(strings)}">
+  const body = html`<article class="room" id="room" data-room-id="${room.id}" data-live="${ended ? 'no' : 'yes'}" ${ended ? '' : html`hx-history="false"`} data-signed-in="${ctx.viewer ? 'yes' : 'no'}" data-recording-allowed="${view.recordingAllowed ? 'yes' : 'no'}" data-hls-player="${ended ? '' : ctx.asset('hls-player.js')}" data-artwork="${host.avatar_file ? `/avatars/${host.avatar_file}` : ctx.asset('icon-512.png')}" data-strings="${JSON.stringify(strings)}">
     <header class="room-head">
       <div class="room-title"><h1>${room.title}</h1>${ended ? '' : recIndicator(ctx, view.recording)}</div>
       ${topics.length ? html`<p class="topics">${topics.map((topic) => html`<span class="topic">#${topic}</span> `)}</p>` : ''}
       <p class="hosted-by">${t('room.hostedBy')} <a href="/@${host.handle}">${host.display_name}</a></p>
+      ${view.share?.button ?? ''}
     </header>
     ${
       ended
@@ -102,6 +107,7 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean; settin
     <p class="status" id="room-status">${t('room.liveNow')} · <span id="listener-count">${view.live!.listenerCount}</span> ${t('room.listeners')}</p>
     ${ctx.settings?.evidenceSeconds ? html`<p class="evidence-note" id="evidence-note"><small>${t('reports.roomNotice', { minutes: Math.max(1, Math.round(ctx.settings.evidenceSeconds / 60)) })}</small></p>` : ''}
     <section aria-label="${t('room.stage')}"><ul class="stage" id="stage">${view.live!.stage.map((p) => stageMember(ctx, p))}</ul></section>
+    <p class="notice hls-notice" id="hls-notice" role="status" hidden>${t('hls.delayNotice')}</p>
     <div id="room-controls" class="room-controls"><noscript><p class="notice">${t('room.needsJavaScript')}</p>${ctx.viewer && view.recording ? clipButton(ctx, room.id) : ''}</noscript></div>
     <section id="hand-queue" class="hand-queue" hidden></section>
     <div id="reactions" class="reactions" ${ctx.viewer ? '' : 'hidden'}>${view.reactions.map((e) => html`<button type="button" class="reaction" data-emoji="${e}" aria-label="${e}">${e}</button>`)}</div>
@@ -119,5 +125,5 @@ export function roomPage(ctx: PageContext & { viewerCanTakePart: boolean; settin
         : ''
     }
   </article>`;
-  return layout(ctx, { title: room.title, body });
+  return layout(ctx, { title: room.title, body, head: view.share?.head });
 }
