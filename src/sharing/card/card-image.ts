@@ -26,7 +26,7 @@ export function cardTree(c: CardInput): Node {
     : el('div', { width: 128, height: 128, borderRadius: 64, background: '#b69cf0', color: '#2b1660', fontSize: 64, fontWeight: 700, display: 'flex', alignItems: 'center', justifyContent: 'center' }, c.initial);
   return el(
     'div',
-    { width: 1200, height: 630, display: 'flex', flexDirection: 'column', justifyContent: 'space-between', padding: '56px 64px', background: 'linear-gradient(135deg, #241047 0%, #4b2a9a 60%, #6f3fd8 100%)', color: '#ffffff', fontFamily: 'DejaVu Sans' },
+    { width: 1200, height: 630, boxSizing: 'border-box', display: 'flex', flexDirection: 'column', justifyContent: 'space-between', padding: '56px 64px', background: 'linear-gradient(135deg, #241047 0%, #4b2a9a 60%, #6f3fd8 100%)', color: '#ffffff', fontFamily: 'DejaVu Sans' },
     [
       el('div', { display: 'flex', alignItems: 'center' }, [
         el('div', { display: 'flex', padding: '10px 24px', borderRadius: 999, fontSize: 30, fontWeight: 700, letterSpacing: 2, background: c.tone === 'live' ? '#e0245e' : 'rgba(255,255,255,0.18)', color: '#ffffff' }, clamp(c.badge, 48)),
