@@ -72,7 +72,7 @@ export class DashboardService {
     const hosts = hostIds.length ? await this.deps.db.selectFrom('users').select(['id', 'handle']).where('id', 'in', hostIds).execute() : [];
     const handleOf = new Map(hosts.map((h) => [h.id, h.handle]));
     return live
-      .map((room) => ({ id: room.id, title: room.room.title, hostHandle: handleOf.get(room.room.host_id) ?? '?', listeners: room.state.listenerCount(), speakers: room.state.stage().length, startedAt: room.room.started_at }))
+      .map((room) => ({ id: room.id, title: room.room.title, hostHandle: handleOf.get(room.room.host_id) ?? '?', listeners: room.listenerCount(), speakers: room.state.stage().length, startedAt: room.room.started_at }))
       .sort((a, b) => b.listeners - a.listeners);
   }
 

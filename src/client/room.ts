@@ -342,7 +342,8 @@ class RoomClient {
     const aboutMe = 'id' in m && !!after.me && m.id === after.me.id;
     switch (m.type) {
       case 'snapshot':
-        if (this.audio.listening) void this.startAudio(); // back after a blip: rebuild the audio
+        if (this.hls.active) this.connection.send({ type: 'listenOverHls' }); // a new socket: the server counts this page on HLS again
+        else if (this.audio.listening) void this.startAudio(); // back after a blip: rebuild the audio
         return;
       case 'roleChanged':
         if (!aboutMe) return;

@@ -52,7 +52,7 @@ function identifyBrowser(deps: Pick<AppDeps, 'anonymous' | 'limiter'>, ctx: Requ
 export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' | 'contexts' | 'hosting' | 'limiter' | 'live' | 'replays' | 'rooms' | 'schedules' | 'users'>) {
   const studio = async (ctx: RequestContext, values: Record<string, string> = {}, errors: FieldError[] = []) => {
     const viewer = requireViewer(ctx);
-    const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.state.listenerCount() }));
+    const rooms = (await deps.rooms.roomsOfHost(viewer.id)).map((r) => ({ ...r, listenerCount: deps.live.get(r.id)?.listenerCount() }));
     const hosting = await deps.hosting.eligibility(viewer);
     const scheduled = await studioScheduleSection(deps, ctx, viewer, hosting.allowed);
     return studioPage(ctx, { hosting, rooms, values, errors, recordingAllowed: ctx.settings.recordingAllowed !== 'no', scheduled });
@@ -108,7 +108,7 @@ export function roomRoutes(deps: Pick<AppDeps, 'anonymous' | 'clips' | 'config' 
             refusal = key ? ctx.t(key) : error.message;
           }
         }
-        const summary = live ? { stage: live.state.stage().map((p) => live.state.view(p)), listenerCount: live.state.listenerCount() } : null;
+        const summary = live ? { stage: live.state.stage().map((p) => live.state.view(p)), listenerCount: live.listenerCount() } : null;
         if (ctx.wantsJson) return json(ctx, { id: room.id, title: room.title, status: live ? 'live' : 'ended', ...summary, refusal });
         // After the end, the room page becomes its replay (when there is one this viewer may hear).
         const replay = live ? null : await deps.replays.access(room.id, ctx.viewer);
