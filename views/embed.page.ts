@@ -1,6 +1,7 @@
 // The embeddable player /embed/<id> (and /embed/c/<clip id>): a page of its own for an iframe on
 // another site, without the site's header, footer or forms. Replays and clips play in an <audio>
-// element; a live room links out to its page (listening live needs the room client and its socket).
+// element; a live room plays its live HLS on one click (static/build/share.js), and links out to its
+// page (to take part, or when HLS cannot play).
 import { html, type SafeHtml } from '../src/shared/html';
 import type { ShareSubject } from '../src/sharing/share-subject';
 import type { PageContext } from './layout';
@@ -41,7 +42,11 @@ export function embedPage(ctx: PageContext, view: EmbedView): SafeHtml {
     ${
       audioSrc
         ? html`<audio class="embed-audio" controls preload="metadata" src="${audioSrc}" aria-label="${t('embed.player')}: ${title}"></audio>`
-        : html`<p><a class="button primary embed-listen" href="${pageUrl}" target="_blank" rel="noopener">▶ ${t('embed.listenOn', { instance: ctx.instanceName })}</a></p>`
+        : html`<p class="embed-actions"><button type="button" class="primary embed-play" hidden data-play="▶ ${t('embed.listen')}" data-pause="❚❚ ${t('embed.pause')}" data-connecting="${t('embed.connecting')}" data-ended="${t('embed.ended')}" data-failed="${t('embed.failed')}">▶ ${t('embed.listen')}</button>
+      <a class="button embed-listen" href="${pageUrl}" target="_blank" rel="noopener">${t('embed.listenOn', { instance: ctx.instanceName })}</a>
+      <span class="embed-status" role="status" aria-live="polite"></span></p>
+      <audio class="embed-live" data-playlist="/r/${s.kind === 'live' ? s.room.id : ''}/live.m3u8" data-hls-player="${ctx.asset('hls-player.js')}"></audio>
+      <script src="${ctx.asset('share.js')}" defer></script>`
     }
   </article>`;
   return shell(ctx, title, body);

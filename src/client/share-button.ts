@@ -1,6 +1,9 @@
 // The share button of room, clip and scheduled pages (static/build/share.js): the Web Share API
 // where the browser has it (phones, some desktops), else copy the link, with a visible "copied".
 // Without JavaScript the page shows the link in a read-only field instead of the button.
+// The same bundle starts the embed player's live mode (embed-live.ts).
+import { enhanceLiveEmbed } from './embed-live';
+
 function enhance(box: HTMLElement) {
   if (box.dataset.shareReady) return;
   box.dataset.shareReady = 'yes';
@@ -47,5 +50,6 @@ function enhanceAll() {
 }
 
 enhanceAll();
+enhanceLiveEmbed();
 // htmx navigations (boosted links) swap in new pages without reloading this script.
 document.addEventListener('htmx:afterSettle', enhanceAll);

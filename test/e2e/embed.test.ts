@@ -1,11 +1,16 @@
 // The oEmbed iframe on another site, in real Chromium: a page served by a tiny Bun.serve on another
 // origin carries the iframe HTML that /oembed answered for a replay; the player in it plays the
 // replay (a WebAudio analyser inside the frame hears the 440 Hz tone). The room page itself may not
-// be framed there (frame-ancestors 'none'); the live room's embed links out to the room.
+// be framed there (frame-ancestors 'none'). A live room embedded there plays its live HLS on one
+// click (a headless speaker sends a 660 Hz Opus tone; the analyser in the frame hears it) and links
+// out to the room.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import type { Frame, Page } from 'playwright-core';
 import { launchBrowser, measureElementAudio } from '../support/browser';
+import { opusPackets, sendInRealTime } from '../support/opus-tone';
 import { makeReplay } from '../support/replay-fixture';
+import { tempDir } from '../support/salon';
+import { speakWithWerift } from '../support/werift-speaker';
 import { startTestSalon, type TestSalon } from '../support/salon';
 import { signUp } from '../support/web-client';
 
@@ -14,12 +19,14 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let blog: ReturnType<typeof Bun.serve>;
 let replayId: string;
 let liveId: string;
+let host: Awaited<ReturnType<typeof signUp>>;
+const stops: (() => void)[] = [];
 const pages = new Map<string, string>();
 
 beforeAll(async () => {
   salon = await startTestSalon();
   const admin = await signUp(salon.url, 'em_admin');
-  const host = await signUp(salon.url, 'em_host');
+  host = await signUp(salon.url, 'em_host');
   const idOf = async (h: string) => (await salon.db.selectFrom('users').select('id').where('handle', '=', h).executeTakeFirstOrThrow()).id;
   await admin.client.post(`/admin/users/${await idOf('em_host')}/grant-host`);
   replayId = (await (await host.client.post('/studio/rooms', { title: 'Embedded tone' })).json()).id;
@@ -31,6 +38,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
+  stops.forEach((stop) => stop());
+  await salon?.deps.hls.close();
   await browser?.close();
   blog?.stop(true);
   await salon.dispose();
@@ -86,6 +95,24 @@ test('the room page itself is not framed on another site; the live embed links o
   expect(await link.getAttribute('href')).toBe(`${salon.url}/r/${liveId}`);
   expect(await link.getAttribute('target')).toBe('_blank');
 }, 40_000);
+
+test('a live room embedded on another site plays its live HLS on one click: the analyser hears the 660 Hz speaker', async () => {
+  const packets = (await opusPackets(tempDir('salon-embed-'), 660, 20))!;
+  const speaker = await speakWithWerift(host.client, liveId);
+  let i = 0;
+  stops.push(sendInRealTime(() => ({ send: (payload, ts) => speaker.send(payload, ts), packet: packets[i++ % packets.length]! })));
+  pages.set('/live-post', `<!doctype html><html><body>${await oembedHtml(`${salon.url}/r/${liveId}`)}</body></html>`);
+  const page = browser.page;
+  await page.goto(blogUrl('/live-post'));
+  const frame = await frameOf(page, `${salon.url}/embed/${liveId}`);
+  await frame.click('.embed-play');
+  await frame.waitForFunction(() => !document.querySelector<HTMLAudioElement>('audio.embed-live')!.paused, undefined, { timeout: 20_000 });
+  const measure = () => measureElementAudio(frame as unknown as Page, 'audio.embed-live');
+  let reading = await measure();
+  for (let n = 0; n < 20 && reading.rms < 0.05; n++) reading = await measure();
+  expect(reading.rms).toBeGreaterThan(0.05);
+  expect(Math.abs(reading.peakHz - 660)).toBeLessThan(25);
+}, 60_000);
 
 test('share pages at 390 and 1280 px (screenshots to look at)', async () => {
   const page = browser.page;

@@ -119,6 +119,8 @@ describe('a live room', () => {
     const page = await res.text();
     expect(page).toContain(`href="${salon.url}/r/${roomId}" target="_blank"`);
     expect(page).toContain('Listen on Salon');
+    expect(page).toContain(`data-playlist="/r/${roomId}/live.m3u8"`); // one click plays the live HLS (share.js)
+    expect(page).toContain('class="primary embed-play" hidden');
     expect(page).not.toContain('site-header');
     for (const path of [`/r/${roomId}`, `/r/${roomId}/card.png`, '/oembed?url=x', '/', '/embedded', `/c/nosuch`]) {
       const other = await fetch(`${salon.url}${path}`);
