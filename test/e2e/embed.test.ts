@@ -123,6 +123,13 @@ test('share pages at 390 and 1280 px (screenshots to look at)', async () => {
       await page.screenshot({ path: `/tmp/share-${name}-${width}.png`, fullPage: true });
     }
   }
+  // The share button: no Web Share API in desktop Chromium on Linux, so it copies, and says so.
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: salon.url });
+  await page.goto(`${salon.url}/r/${liveId}`);
+  await page.click('.share-button');
+  await page.waitForFunction(() => document.querySelector('.share-status')!.textContent === 'Link copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${salon.url}/r/${liveId}`);
+  await page.screenshot({ path: '/tmp/share-copied-1280.png' });
   const card = await fetch(`${salon.url}/r/${liveId}/card.png`);
   await Bun.write('/tmp/share-card-live.png', await card.arrayBuffer());
   await Bun.write('/tmp/share-card-replay.png', await (await fetch(`${salon.url}/r/${replayId}/card.png`)).arrayBuffer());
