@@ -92,6 +92,7 @@ export async function startSalon(config: SalonConfig, log: Logger): Promise<Runn
       stopPurging();
       await deps.live.endAll('shutdown'); // tell every room, write its history
       await deps.recorders.settled(); // recordings closed and queued for mixing (done after restart)
+      await deps.hls.close(); // live HLS mixes stop with their ffmpeg processes
       await deps.jobs.stop(); // the job in hand finishes; the rest wait in the table
       await deps.notifications.stop(); // deliveries in flight are sent and recorded; the rest wait in the outbox
       await (https ? https.stop() : app.stop()); // stop accepting, let in-flight requests finish
