@@ -65,6 +65,11 @@ const mainPages: [string, string][] = [
   ['admin settings', '/admin/settings'],
   ['admin rooms', '/admin/rooms'],
   ['admin reports', '/admin/reports'],
+  ['admin audit', '/admin/audit'],
+  ['admin storage', '/admin/storage'],
+  ['admin network', '/admin/network'],
+  ['admin email', '/admin/email'],
+  ['offline page', '/offline'],
 ];
 
 for (const [name, path] of mainPages) {
