@@ -1,6 +1,6 @@
 // The HLS benchmark's other origins: a folder of static files (a synthetic live window written
 // every second, or a mirror of Salon's) and nginx (the Debian package, on loopback, no root) serving
-// it, or caching Salon in front of it with proxy_cache.
+// it, or caching Salon in front of it with proxy_cache (set up as docs/hls-caching.md says).
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processCpuMs } from './metrics';
@@ -126,8 +126,11 @@ export async function startNginx(dir: string, opts: { root?: string; upstream?: 
       proxy_set_header Host $host;
       proxy_cache hls;
       proxy_cache_lock on;
-      proxy_cache_lock_timeout 5s;
+      proxy_cache_lock_timeout 2s;
+      proxy_cache_key $uri;
       proxy_cache_use_stale updating error timeout;
+      proxy_cache_background_update on;
+      log_subrequest on; # the background refreshes reach the origin too: count them
       location ~ \\.m3u8$ { proxy_cache_valid 200 1s; proxy_cache_valid 404 1s; proxy_pass http://salon; }
       location ~ \\.aac$ { proxy_cache_valid 200 1h; proxy_cache_valid 404 1s; proxy_pass http://salon; }
       location / { proxy_cache off; proxy_pass http://salon; }
