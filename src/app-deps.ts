@@ -36,8 +36,8 @@ import type { AccountDeletion } from './accounts/account-deletion.service';
 import type { AuditLog } from './audit/audit-log';
 import type { RoomAnalytics } from './analytics/room-analytics';
 import type { DashboardService } from './analytics/dashboard';
-import type { ShareCards } from './sharing/card/share-cards';
 import type { LiveStreams } from './hls/live-streams';
+import type { ShareCards } from './sharing/card/share-cards';
 
 export interface AppDeps {
   config: SalonConfig;
