@@ -49,6 +49,8 @@ export class RoomAudio {
   private muted = true;
   /** Transports with an ICE restart under way (one at a time each). */
   private readonly restarting = new Set<string>();
+  /** A receive transport connected once on this page: later failures are outages, not a blocked network. */
+  private webrtcWorked = false;
   listening = false;
   /** Paused from the OS media controls (lock screen): the elements stop playing, the streams stay. */
   paused = false;
@@ -228,10 +230,17 @@ export class RoomAudio {
     }
   }
 
-  /** Media blocked (strict networks): a receive transport that has not connected after a while never will. */
+  /**
+   * Media blocked (strict networks): a receive transport that has not connected after a while never
+   * will. Only before WebRTC ever worked on this page: once it has, a new transport that cannot
+   * connect is an outage, which ICE restarts and rebuilds get through (and audio comes back live).
+   */
   private watchRecvConnect(transport: types.Transport) {
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'connected') this.webrtcWorked = true;
+    });
     setTimeout(() => {
-      if (transport.closed || transport !== this.recv || transport.connectionState === 'connected') return;
+      if (this.webrtcWorked || transport.closed || transport !== this.recv || transport.connectionState === 'connected') return;
       this.events.webrtcFailed();
     }, recvConnectTimeoutMs);
   }

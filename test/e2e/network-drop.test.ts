@@ -128,8 +128,14 @@ test('after a network cut long enough to fail ICE, the listener restarts ICE and
   await run('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', nsIf, 'down');
   const progress = (what: string) => recv().then((r) => console.log(`${((performance.now() - cutAt) / 1000).toFixed(1)} s ${what}: recv=${r.state} restarts at [${restarts.map((t) => (t / 1000).toFixed(1)).join(', ')}] s`));
   await waitForAudio(listener, silent, 5_000, 'silence during the cut');
-  await waitFor(async () => (await recv()).state === 'failed', 25_000, 'Chromium to declare ICE failed'); // ~14 s here
-  await progress('ICE failed');
+  // Chromium declares ICE failed after ~14 s; the page's restarts during the cut may keep it 'checking'
+  // instead on a loaded machine: either way the cut has outlasted what Chromium heals by itself.
+  const failedOrLong = async () => {
+    const state = (await recv()).state;
+    return state === 'failed' || (state !== 'connected' && performance.now() - cutAt > 16_000);
+  };
+  await waitFor(failedOrLong, 30_000, 'Chromium to declare ICE failed (or 16 s without a connection)');
+  await progress('ICE failed or cut long enough');
   await Bun.sleep(1000);
   await run('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', nsIf, 'up');
   const upAt = performance.now();
@@ -137,7 +143,10 @@ test('after a network cut long enough to fail ICE, the listener restarts ICE and
 
   await waitForAudio(listener, tone, 20_000, 'the tone after the link came back');
   await progress(`heard again ${((performance.now() - upAt) / 1000).toFixed(1)} s after the link came back`);
-  expect(restarts.length).toBeGreaterThan(0);
-  const after = await recv();
-  expect(after).toEqual({ id: before.id, state: 'connected' }); // the same transport, restarted (not rebuilt)
-}, 55_000);
+  expect(restarts.length).toBeGreaterThan(0); // the page asked for ICE restarts during the cut
+  // Connected again over WebRTC (not switched to HLS: WebRTC worked on this page before the cut). The
+  // same transport when the link came back before the server's 15 s health check closed it, else the
+  // one the page rebuilt after that check's mediaReset.
+  expect((await recv()).state).toBe('connected');
+  expect(await listener.locator('#hls-audio').count()).toBe(0);
+}, 75_000);
