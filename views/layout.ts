@@ -43,7 +43,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml; 
     <nav class="site-nav" aria-label="${t('nav.label')}">
       ${
         viewer
-          ? html`<a href="/notifications" class="bell" id="notification-bell" data-label="${t('notifications.bell')}" aria-label="${t('notifications.bell')}" title="${t('notifications.bell')}"><span aria-hidden="true">🔔</span><span class="bell-count" id="notification-count" hidden></span></a>
+          ? html`<a href="/notifications" class="bell" id="notification-bell" data-label="${t('notifications.bell')}" aria-label="${t('notifications.bell')}" title="${t('notifications.bell')}"><svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"/></svg><span class="bell-count" id="notification-count" hidden></span></a>
         <a href="/studio">${t('nav.studio')}</a>
         <a href="/@${viewer.handle}">@${viewer.handle}</a>
         <a href="/settings">${t('nav.settings')}</a>
