@@ -1,5 +1,5 @@
-// One speaker's audio as plain RTP to a local recorder process: a PlainTransport placed like a
-// listener, consuming one producer. It is made paused: the recorder learns the payload type,
+// One speaker's audio as plain RTP to a local recorder process: a PlainTransport on the room's
+// primary router, consuming one producer. It is made paused: the recorder learns the payload type,
 // starts listening, then `connect()` aims the tap at it and `start()` resumes it, telling when
 // the first packet left (the track's place on the room's timeline). It closes with the producer,
 // the transport, or the room.
