@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { purgeExpiredClips } from '../../src/cleanup';
 import { findRecordingOfRoom } from '../../src/recording/recordings.repository';
-import { decodeToSamples, opusPackets, toneLevel } from '../support/opus-tone';
+import { decodeToSamples, opusPackets, sendInRealTime, toneLevel } from '../support/opus-tone';
 import { startTestSalon, tempDir, type TestSalon } from '../support/salon';
 import { signUp, WebClient, type Account } from '../support/web-client';
 import { speakWithWerift } from '../support/werift-speaker';
@@ -53,9 +53,8 @@ test('a clip of a live recorded room holds the last 30 seconds of the recording 
   expect(speaker.socket.snapshot.room.recording).toBe(true);
   let sound: 'low' | 'high' = 'low';
   let i = 0;
-  // RTP time follows the wall clock, as a browser's does (a late timer tick does not slow it down).
-  const t0 = Date.now();
-  const timer = setInterval(() => speaker.send(packets[sound][i++ % packets[sound].length]!, Math.round((Date.now() - t0) * 48)), 20);
+  // In real time, as a browser's microphone: a late timer tick is caught up, not a hole in the audio.
+  const stopSending = sendInRealTime(() => ({ send: (payload, ts) => speaker.send(payload, ts), packet: packets[sound][i++ % packets[sound].length]! }));
   const recorder = salon.deps.recorders.get(roomId)!;
   await Bun.sleep(8000);
   sound = 'high';
@@ -68,7 +67,7 @@ test('a clip of a live recorded room holds the last 30 seconds of the recording 
   expect(clip.url).toBe(`/c/${clip.id}`);
   expect(clip.durationMs).toBe(30_000);
   expect(clip.startMs).toBeGreaterThan(3000); // the first seconds of the room are not in it
-  clearInterval(timer);
+  stopSending();
   speaker.socket.send({ type: 'end' });
   await recorder.settled;
 
