@@ -45,7 +45,7 @@ done
 # ffmpeg is also a run-time need: it records and mixes rooms; so is fonts-dejavu-core (the share cards' font).
 build_packages=(build-essential pkg-config ninja-build python3 dpkg-dev
   libabsl-dev libuv1-dev libssl-dev libusrsctp-dev nlohmann-json3-dev ffmpeg fonts-dejavu-core)
-test_packages=(chromium sox ffmpeg espeak-ng coturn caddy nginx pebble)
+test_packages=(chromium sox ffmpeg espeak-ng coturn caddy nginx pebble systemd)  # systemd: systemd-analyze verifies the service unit
 
 [ -r "$OS_RELEASE" ] || die "cannot read $OS_RELEASE to tell which system this is; the automatic set-up supports Debian 12 and Ubuntu 24.04"
 eval "$(. "$OS_RELEASE"; printf 'os_id=%q os_like=%q os_codename=%q ubuntu_codename=%q\n' \

@@ -35,10 +35,7 @@ async function printUnit(args: string[], env = cleanEnv()): Promise<string> {
 
 /** systemd-analyze verify on the unit, as salon.service in a folder of its own: no complaint at all. */
 async function verify(unit: string) {
-  if (!systemdAnalyze) {
-    console.warn('systemd-analyze not found: unit syntax not verified');
-    return;
-  }
+  if (!systemdAnalyze) throw new Error('systemd-analyze not found (Debian package systemd): the unit cannot be verified');
   const dir = join(freshDir(), 'units');
   mkdirSync(dir);
   writeFileSync(join(dir, 'salon.service'), unit);
