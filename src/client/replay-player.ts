@@ -2,6 +2,7 @@
 // click, play/pause, speed, chapters that jump, a share link at the current time, a clip of the 30 s
 // before the current time, and one play count per page view. Without it the page's <audio controls> still plays.
 
+import { formatClock, formatShareTime } from '../recording/replay/replay-time';
 import { nowPlayingOf, setActions, setPlaybackState, setPosition, showNowPlaying } from './media-session';
 
 interface PlayerStrings {
@@ -11,22 +12,9 @@ interface PlayerStrings {
   'replay.copied': string;
 }
 
-const clock = (seconds: number) => {
-  const total = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-};
-
-const shareTime = (seconds: number) => {
-  const total = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (!h && !m) return `${s}s`;
-  return `${h ? `${h}h` : ''}${h ? String(m).padStart(2, '0') : m}m${s ? `${String(s).padStart(2, '0')}s` : ''}`;
-};
+/** The page's own formats (replay-time.ts renders the same on the server), from seconds. */
+const clock = (seconds: number) => formatClock(seconds * 1000);
+const shareTime = (seconds: number) => formatShareTime(seconds * 1000);
 
 function csrfHeader(): Record<string, string> {
   try {

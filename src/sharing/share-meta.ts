@@ -4,6 +4,7 @@ import type { Language, Translate } from '../i18n/i18n';
 import { html, type SafeHtml } from '../shared/html';
 import type { Person, ShareSubject } from './share-subject';
 import { subjectPath, subjectTitle } from './share-subject';
+import { formatClock } from '../recording/replay/replay-time';
 
 export interface ShareMeta {
   url: string;
@@ -66,13 +67,8 @@ export function shareButton(t: Translate, url: string, title: string, opts: { at
 }
 
 const names = (list: string[]) => list.slice(0, 4).join(', ') + (list.length > 4 ? '…' : '');
-const clock = (ms: number) => {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-};
+/** A length as `1:02:03` / `2:03`, to the nearest second. */
+const clock = (ms: number) => formatClock(Math.round(ms / 1000) * 1000);
 
 export interface ShareContext {
   t: Translate;

@@ -5,15 +5,11 @@ import type { Translate } from '../../i18n/i18n';
 import type { Person, ShareSubject } from '../share-subject';
 import { subjectTitle } from '../share-subject';
 import type { CardInput } from './card-image';
+import { formatClock } from '../../recording/replay/replay-time';
 
 const avatarTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg' }; // satori draws PNG and JPEG (not WebP)
-const clock = (ms: number) => {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-};
+/** A length as `1:02:03` / `2:03`, to the nearest second. */
+const clock = (ms: number) => formatClock(Math.round(ms / 1000) * 1000);
 const names = (list: string[]) => list.slice(0, 3).join(', ') + (list.length > 3 ? ` +${list.length - 3}` : '');
 
 /** The avatar as a data: URI (PNG or JPEG), or null (none, WebP, unreadable). */
