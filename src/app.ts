@@ -20,6 +20,7 @@ import { clipsRoutes } from './recording/clips/clips.routes';
 import { feedRoutes } from './recording/feed/feed.routes';
 import { replayRoutes } from './recording/replay/replays.routes';
 import { hlsRoutes } from './hls/hls.routes';
+import { hlsFastRoutes } from './hls/hls-fast-path';
 import { scheduleRoutes } from './schedules/schedules.routes';
 import { notificationsRoutes } from './notifications/notifications.routes';
 import { notificationSettingsRoutes } from './notifications/notification-settings.routes';
@@ -46,7 +47,9 @@ export function createApp(deps: AppDeps) {
   const embedHeaders = embedSecurityHeaders(deps.config); // /embed/* may be framed by other sites
   // Routes that take more than the default body: the profile form carries an avatar image next to its text fields.
   const limits = bodyLimits({ '/settings/profile': maxAvatarBytes + defaultBodyLimit });
-  return new Elysia({ serve: { maxRequestBodySize: limits.maxRequestBodyBytes } })
+  // Live HLS's hot path runs in Bun's router before the app; what it does not answer comes back here.
+  const fastRoutes = hlsFastRoutes(deps, (request) => app.fetch(request));
+  const app = new Elysia({ serve: { maxRequestBodySize: limits.maxRequestBodyBytes, routes: fastRoutes as never } })
     .onRequest(({ request }) => deps.metrics.requests.start(request)) // the latency histogram of /metrics
     .onAfterResponse({ as: 'global' }, (c) => deps.metrics.requests.finish(c.request, c.route, sentStatus(c)))
     .onRequest(({ request, set }) => {
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps) {
     .use(metricsRoutes(deps))
     .use(yourDataRoutes(deps))
     .use(roomSocketRoutes(deps));
+  return app;
 }
 
 /** The status a response went out with, for the latency histogram (errors: as describeError maps them). */

@@ -92,7 +92,7 @@ export function wantsJson(request: Request): boolean {
 }
 
 /** Behind a reverse proxy (config trustProxy), the client is the last X-Forwarded-For hop. */
-function clientIp(request: Request, server: ServerLike | null, trustProxy: boolean): string {
+export function clientIp(request: Request, server: ServerLike | null, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = request.headers.get('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
     if (forwarded?.length) return forwarded[forwarded.length - 1]!;
