@@ -36,7 +36,7 @@ const steps = {
 };
 
 // 1. System packages (skipped in a second when all are present).
-run(steps.system, 'bash', [join(root, 'scripts/install-system-deps.sh'), 'build', ...(task === 'test' ? ['test'] : [])]);
+run(steps.system, 'bash', [join(root, 'scripts/install-system-deps.sh'), 'build', ...(task === 'test' || task === 'bench' ? ['test'] : [])]); // the bench starts nginx, ffmpeg and Chromium too
 
 // 2. npm dependencies, reinstalled only when package.json or the lockfile changed.
 const stampFile = join(root, 'node_modules/.salon-install-stamp');

@@ -3,23 +3,27 @@
 // hooks, a whole request context, a session and a block lookup each time) costs several times
 // what serving the bytes does. These handlers sit in Bun's own router, before Elysia: they answer
 // a request that may listen from an access decision kept for a second per room and cookie header,
-// and hand everything else (unknown rooms, refusals, odd names) to the app, whose routes
+// synchronously, with a response built once per playlist version or segment and cloned; and they
+// hand everything else (unknown rooms, refusals, odd names) to the app, whose routes
 // (hls.routes.ts) give the same decision with the usual error responses. Removals and settings are
 // checked on every request; a new block or suspension (database lookups) reaches HLS within a second.
+// Requests answered here are counted in salon_hls_requests_total, not in the HTTP latency histogram.
 import type { AppDeps } from '../app-deps';
 import { anonymousCookie } from '../rooms/anonymous-listener';
+import type { LiveRoom } from '../rooms/live/live-room';
 import { parseCookies, sessionCookie } from '../web/cookies';
 import { clientIp, type ServerLike } from '../web/request-context';
 import { securityHeaders } from '../web/security-headers';
 import { addressKey, listenerKey, refusal, removalKeys, wasRemoved, type Listener } from './hls-access';
 import { findStream, hlsCorsHeaders, playlistCacheControl, segmentCacheControl, segmentPattern } from './hls.routes';
+import type { LiveStream } from './live-stream';
+import type { Segment } from './segmenter';
 
 export const accessTtlMs = 1000;
 
 type Deps = Pick<AppDeps, 'anonymous' | 'config' | 'hls' | 'metrics' | 'rooms' | 'sessions' | 'settings'>;
-type BunRouteRequest = Request & { params: Record<string, string> };
-/** A response, or undefined to let the app answer. */
-type Handler = (request: BunRouteRequest, server: ServerLike) => Promise<Response | undefined>;
+type RouteRequest = Request & { params: Record<string, string> };
+type Found = { stream: LiveStream; live: LiveRoom };
 
 interface Allowed {
   at: number;
@@ -58,60 +62,80 @@ class AccessCache {
 export function hlsFastRoutes(deps: Deps, fallback: (request: Request) => Response | Promise<Response>) {
   const cache = new AccessCache();
   const common = { ...securityHeaders(deps.config), ...hlsCorsHeaders };
-  const playlistHeaders = { ...common, 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': playlistCacheControl };
-  const segmentHeaders = { ...common, 'content-type': 'audio/aac', 'cache-control': segmentCacheControl };
+  const playlistResponses = new WeakMap<object, Response>();
+  const segmentResponses = new WeakMap<Segment, Response>();
 
-  /** The decision for this request, from the cache or made now; undefined when refused (the app says why). */
-  const allowed = async (request: Request, roomId: string, live: Parameters<typeof refusal>[1]): Promise<Allowed | undefined> => {
+  /** The cached decision (undefined: none yet), or null when a removal or the settings refuse it now. */
+  const cached = (request: Request, found: Found, now: number): Allowed | null | undefined => {
+    const decision = cache.get(`${found.stream.roomId}\n${request.headers.get('cookie') ?? ''}`, now);
+    return decision && (stillAllowed(decision, found.live) ? decision : null);
+  };
+  // Removals and the instance's own settings are in memory: they count from the very next request.
+  const stillAllowed = (decision: Allowed, live: LiveRoom) =>
+    (decision.signedIn || deps.settings.get().requireAccountToListen !== 'yes') && !wasRemoved(live, decision.removal);
+
+  /** Decides now (a session and a block lookup) and remembers a decision to let them listen. */
+  const decide = async (request: Request, found: Found, now: number): Promise<Allowed | null> => {
     const cookie = request.headers.get('cookie') ?? '';
-    const key = `${roomId}\n${cookie}`;
+    const cookies = parseCookies(cookie);
+    const signedIn = cookies[sessionCookie] ? await deps.sessions.resolve(cookies[sessionCookie]) : null;
+    const who: Listener = { viewer: signedIn?.user ?? null, browser: deps.anonymous.verify(cookies[anonymousCookie]) };
+    if (await refusal(deps.rooms, found.live, who, deps.settings.get())) return null;
+    const decision = { at: now, signedIn: !!who.viewer, removal: removalKeys(who), listener: listenerKey(who) };
+    cache.set(`${found.stream.roomId}\n${cookie}`, decision);
+    return decision;
+  };
+
+  /** Answers with `answer` once allowed: synchronously on a cached decision, else after deciding; the app answers refusals. */
+  const whenAllowed = (request: Request, found: Found, answer: (decision: Allowed) => Response | Promise<Response>) => {
     const now = Date.now();
-    let decision = cache.get(key, now);
-    if (!decision) {
-      const cookies = parseCookies(cookie);
-      const signedIn = cookies[sessionCookie] ? await deps.sessions.resolve(cookies[sessionCookie]) : null;
-      const who: Listener = { viewer: signedIn?.user ?? null, browser: deps.anonymous.verify(cookies[anonymousCookie]) };
-      if (await refusal(deps.rooms, live, who, deps.settings.get())) return undefined;
-      decision = { at: now, signedIn: !!who.viewer, removal: removalKeys(who), listener: listenerKey(who) };
-      cache.set(key, decision);
+    const decision = cached(request, found, now);
+    if (decision) return answer(decision);
+    if (decision === null) return fallback(request);
+    return decide(request, found, now).then((fresh) => (fresh ? answer(fresh) : fallback(request)));
+  };
+
+  const playlistResponse = (request: Request, stream: LiveStream): Response => {
+    deps.metrics.hlsServed('playlist');
+    const current = stream.playlist();
+    if (request.headers.get('if-none-match') === current.etag) return new Response(null, { status: 304, headers: { ...common, 'cache-control': playlistCacheControl, etag: current.etag } });
+    let response = playlistResponses.get(current);
+    if (!response) {
+      response = new Response(current.text, { headers: { ...common, 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': playlistCacheControl, etag: current.etag } });
+      playlistResponses.set(current, response);
     }
-    // Removals and the instance's own settings are in memory: they count from the very next request.
-    if (!decision.signedIn && deps.settings.get().requireAccountToListen === 'yes') return undefined;
-    return wasRemoved(live, decision.removal) ? undefined : decision;
+    return response.clone();
   };
 
-  /** Answers here when it can, timed for /metrics under the app's route label; otherwise the app answers (and times it). */
-  const route = (label: string, handle: Handler) => async (request: BunRouteRequest, server: ServerLike) => {
-    deps.metrics.requests.start(request);
-    const response = await handle(request, server);
-    if (!response) return fallback(request);
-    deps.metrics.requests.finish(request, label, response.status);
-    return response;
-  };
-
-  const playlist: Handler = async (request, server) => {
+  const playlist = (request: RouteRequest, server: ServerLike) => {
     const found = findStream(deps.hls, request.params.id!);
-    const decision = found && (await allowed(request, found.stream.roomId, found.live));
-    if (!found || !decision) return undefined;
-    const { stream } = found;
-    deps.hls.sawListener(stream.roomId, decision.listener ?? addressKey(clientIp(request, server, deps.config.trustProxy), request.headers.get('user-agent')));
-    await stream.touch(Date.now());
-    const { text, etag } = stream.playlist();
-    const headers = { ...playlistHeaders, etag };
-    if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
-    return new Response(text, { headers });
+    if (!found) return fallback(request);
+    return whenAllowed(request, found, (decision) => {
+      const { stream } = found;
+      deps.hls.sawListener(stream.roomId, decision.listener ?? addressKey(clientIp(request, server, deps.config.trustProxy), request.headers.get('user-agent')));
+      if (stream.noteRequest(Date.now())) return playlistResponse(request, stream);
+      return stream.touch(Date.now()).then(() => playlistResponse(request, stream)); // a mix just started: its first segment
+    });
   };
 
-  const segment: Handler = async (request) => {
+  const segment = (request: RouteRequest) => {
     const found = findStream(deps.hls, request.params.id!);
     const match = segmentPattern.exec(request.params.segment!);
     const data = found && match ? found.stream.segment(Number(match[1])) : undefined;
-    if (!found || !data || !(await allowed(request, found.stream.roomId, found.live))) return undefined;
-    return new Response(data.data, { headers: { ...segmentHeaders, etag: `"${found.stream.roomId}-${data.seq}"` } });
+    if (!found || !data) return fallback(request);
+    return whenAllowed(request, found, () => {
+      deps.metrics.hlsServed('segment');
+      let response = segmentResponses.get(data);
+      if (!response) {
+        response = new Response(data.data, { headers: { ...common, 'content-type': 'audio/aac', 'cache-control': segmentCacheControl, etag: `"${found.stream.roomId}-${data.seq}"` } });
+        segmentResponses.set(data, response);
+      }
+      return response.clone();
+    });
   };
 
   return {
-    '/r/:id/live.m3u8': { GET: route('/r/:id/live.m3u8', playlist) },
-    '/r/:id/live/:segment': { GET: route('/r/:id/live/:segment', segment) },
+    '/r/:id/live.m3u8': { GET: playlist },
+    '/r/:id/live/:segment': { GET: segment },
   };
 }

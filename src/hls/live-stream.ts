@@ -30,7 +30,7 @@ export class LiveStream {
   private discontinuities = 0;
   private everStarted = false;
   endedAt: number | null = null;
-  private playlistCache: { text: string; etag: string; key: string } | null = null;
+  private playlistCache: { text: string; etag: string } | null = null;
 
   constructor(
     private readonly live: LiveRoom,
@@ -62,10 +62,7 @@ export class LiveStream {
 
   /** A playlist request: starts the mix if needed and waits (up to `waitMs`) for a first segment. */
   async touch(now: number, waitMs = 4000): Promise<void> {
-    this.lastRequestAt = now;
-    if (this.endedAt !== null) return;
-    if (!this.mix) this.startMix();
-    if (this.segments.length) return;
+    if (this.noteRequest(now)) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -75,6 +72,14 @@ export class LiveStream {
       const timer = setTimeout(done, waitMs);
       this.waiters.add(done);
     });
+  }
+
+  /** A playlist request, without waiting: starts the mix if needed; true when the playlist can be served now (a segment, or the end). */
+  noteRequest(now: number): boolean {
+    this.lastRequestAt = now;
+    if (this.endedAt !== null) return true;
+    if (!this.mix) this.startMix();
+    return this.segments.length > 0;
   }
 
   /** Stops the mix when nobody asked for the playlist for a while (checked by LiveStreams). */
@@ -89,9 +94,9 @@ export class LiveStream {
 
   /** The media playlist and its ETag (the same text for everyone until the next segment or the end). */
   playlist(): { text: string; etag: string } {
+    if (this.playlistCache) return this.playlistCache; // made anew after each segment and at the end
     const listed = this.segments.slice(-playlistSegments);
     const key = `${listed[0]?.seq ?? -1}:${listed.length}:${this.endedAt !== null}`;
-    if (this.playlistCache?.key === key) return this.playlistCache;
     const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:1', `#EXT-X-MEDIA-SEQUENCE:${listed[0]?.seq ?? 0}`];
     const discontinuities = listed[0] ? this.discontinuitySeq.get(listed[0]) ?? 0 : 0;
     if (discontinuities) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${discontinuities}`);
@@ -101,7 +106,7 @@ export class LiveStream {
     }
     if (this.endedAt !== null) lines.push('#EXT-X-ENDLIST');
     const text = lines.join('\n') + '\n';
-    this.playlistCache = { text, etag: `"${key.replaceAll(':', '-')}"`, key };
+    this.playlistCache = { text, etag: `"${key.replaceAll(':', '-')}"` };
     return this.playlistCache;
   }
 
@@ -109,6 +114,7 @@ export class LiveStream {
   async end(now: number) {
     if (this.endedAt !== null) return;
     this.endedAt = now;
+    this.playlistCache = null;
     await this.stopMix();
     for (const wake of [...this.waiters]) wake();
   }
@@ -137,6 +143,7 @@ export class LiveStream {
     this.discontinuitySeq.set(segment, this.discontinuities);
     this.segments.push(segment);
     while (this.segments.length > windowSegments) this.segments.shift();
+    this.playlistCache = null;
     for (const wake of [...this.waiters]) wake();
   }
 }

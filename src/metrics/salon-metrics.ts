@@ -33,6 +33,7 @@ export class SalonMetrics {
   private readonly media: MediaCounters;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly joins: Counter;
+  private readonly hlsCounts = { playlist: 0, segment: 0 };
   private depths: { at: number; value: Promise<QueueDepths> } | null = null;
 
   constructor(private readonly deps: SalonMetricsDeps) {
@@ -47,6 +48,17 @@ export class SalonMetrics {
       labelNames: ['method', 'route', 'status'],
       buckets: latencyBuckets,
       registers,
+    });
+    const hlsCounts = this.hlsCounts;
+    new Counter({
+      name: 'salon_hls_requests_total',
+      help: 'Live HLS playlists and segments served to listeners (refusals and 404s are in the HTTP histogram)',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        this.reset(); // plain numbers on the hot path; copied here on scrape
+        for (const kind of ['playlist', 'segment'] as const) this.inc({ kind }, hlsCounts[kind]);
+      },
     });
     this.joins = new Counter({ name: 'salon_room_joins_total', help: 'People who joined a live room (first join of each participant; reconnects not counted)', registers });
     const started = new Counter({ name: 'salon_rooms_started_total', help: 'Rooms that went live since the server started', registers });
@@ -199,6 +211,11 @@ export class SalonMetrics {
   /** A media worker started after this object (a replacement): follow its consumers too. */
   watchWorker(worker: types.Worker): void {
     this.media.watch(worker);
+  }
+
+  /** One live HLS playlist or segment served (the HLS fast path: too many for the latency histogram to be worth its cost). */
+  hlsServed(kind: 'playlist' | 'segment') {
+    this.hlsCounts[kind]++;
   }
 
   /** app.ts starts it in onRequest and finishes it in onAfterResponse. */
