@@ -1,0 +1,73 @@
+// End-to-end delay as a listener gets it: headless Chromium runs the room page's own HLS player
+// (src/client/hls-player.ts: hls.js with the page's settings) on the live playlist, and a WebAudio
+// analyser on the <audio> element notes the wall-clock time each 440 Hz tone starts playing. The
+// speakers' child notes when each tone left; the difference is the delay. Chromium and the bench
+// share this machine's clock.
+import { launchBrowser } from '../../test/support/browser';
+
+export interface PageListener {
+  heard(): Promise<number[]>;
+  /** Times the player waited for data after it started, and for how long in all (ms). */
+  stalls(): Promise<{ count: number; ms: number }>;
+  stop(): Promise<void>;
+}
+
+export async function listenInChromium(origin: string, playlistPath: string): Promise<PageListener> {
+  const browser = await launchBrowser();
+  const { page } = browser;
+  await page.goto(`${origin}/`);
+  await page.evaluate(async ({ url, bundle }) => {
+    const audio = document.createElement('audio');
+    document.body.append(audio);
+    const { attachHls } = (await import(bundle)) as typeof import('../../src/client/hls-player');
+    attachHls(audio, url, {});
+    const w = window as unknown as { heard: number[]; stalls: { count: number; ms: number } };
+    w.heard = [];
+    w.stalls = { count: 0, ms: 0 };
+    let waitingSince = 0;
+    audio.addEventListener('waiting', () => {
+      if (audio.currentTime > 0) (w.stalls.count++, (waitingSince = performance.now()));
+    });
+    audio.addEventListener('playing', () => {
+      if (waitingSince) w.stalls.ms += performance.now() - waitingSince;
+      waitingSince = 0;
+    });
+    const ctx = new AudioContext();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 1024;
+    ctx.createMediaElementSource(audio).connect(analyser);
+    analyser.connect(ctx.destination);
+    await ctx.resume();
+    const samples = new Float32Array(analyser.fftSize);
+    // Goertzel: the 440 Hz amplitude in the last ~21 ms played.
+    const level = () => {
+      analyser.getFloatTimeDomainData(samples);
+      const k = (2 * Math.PI * 440) / ctx.sampleRate;
+      const coeff = 2 * Math.cos(k);
+      let s1 = 0;
+      let s2 = 0;
+      for (const x of samples) {
+        const s0 = x + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+      }
+      return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - coeff * s1 * s2))) / samples.length;
+    };
+    let on = false;
+    let quiet = 0;
+    setInterval(() => {
+      const value = level();
+      if (!on && value > 0.05) {
+        on = true;
+        quiet = 0;
+        w.heard.push(Date.now());
+      } else if (on && value < 0.02 && ++quiet >= 10) on = false;
+      else if (value >= 0.02) quiet = 0;
+    }, 5);
+  }, { url: playlistPath, bundle: '/static/hls-player.js' });
+  return {
+    heard: () => page.evaluate(() => (window as unknown as { heard: number[] }).heard),
+    stalls: () => page.evaluate(() => (window as unknown as { stalls: { count: number; ms: number } }).stalls),
+    stop: () => browser.close(),
+  };
+}
