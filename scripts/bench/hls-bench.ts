@@ -1,7 +1,7 @@
 // The HLS benchmark (`bun run bench --only hls`, or `bun scripts/bench/hls-bench.ts` with
 // MEDIASOUP_WORKER_BIN set):
 //   [--steps 1000,5000,10000,15000,20000] [--window 10] [--crowds 2] [--connections 512] [--webrtc 100]
-//   [--scenarios salon,nginx,proxy,delay] [--synthetic] [--quick] [--out bench-results]
+//   [--scenarios salon,nginx,proxy,delay] [--delay-players 0] [--synthetic] [--quick] [--out bench-results]
 // One Salon with a 3-speaker room (real Opus) and its WebRTC listeners (SRTP PlainTransport to the
 // UDP sink); virtual HLS players (hls-crowd.ts, in child processes) ramped against
 //   salon  Salon's /r/<id>/live.m3u8 directly,
@@ -37,6 +37,8 @@ const connectionsPerCrowd = Number(argument('connections') ?? 512);
 const webrtcListeners = Number(argument('webrtc') ?? (quick ? 50 : 100));
 const scenarios = (argument('scenarios') ?? 'salon,nginx,proxy,delay').split(',');
 const forceSynthetic = Bun.argv.includes('--synthetic');
+/** HLS players kept on Salon while the delay is measured (the delay under load). */
+const delayPlayers = Number(argument('delay-players') ?? 0);
 const outDir = argument('out') ?? 'bench-results';
 
 if (!process.env.MEDIASOUP_WORKER_BIN) {
@@ -182,7 +184,7 @@ const results = {
   hls: [] as HlsStep[],
   delay: null as null | { arrivalP50: number | null; arrivalP95: number | null; against: string; onsets: number; heard: number; p50: number | null; p95: number | null; max: number | null; stallMs: number; delaysMs: number[] },
   /** The room page's own player (hls.js in Chromium), on the same onsets. */
-  pageDelay: null as null | { onsets: number; heard: number; p50: number | null; p95: number | null; max: number | null; stalls: number; stallMs: number; delaysMs: number[] },
+  pageDelay: null as null | { underPlayers: number; pages: number; onsets: number; heard: number; p50: number | null; p95: number | null; max: number | null; stalls: number; stallMs: number; delaysMs: number[] },
 };
 
 const salon = await startTestSalon({ workers: '2', rtcMinPort: '10000', rtcMaxPort: '59999' });
@@ -264,7 +266,11 @@ try {
   if (scenarios.includes('delay')) {
     const onsetCount = quick ? 3 : 10;
     if (results.salonHls) {
-      console.log('end-to-end delay: speaker tone onset → ffmpeg player on Salon HLS');
+      console.log(`end-to-end delay: speaker tone onset → ffmpeg player and the page's player on Salon HLS${delayPlayers ? `, with ${delayPlayers} HLS players on Salon` : ''}`);
+      if (delayPlayers) {
+        await Promise.all(crowds.map((crowd, i) => crowd.call('setPlayers', { url: salon.url, path, count: Math.round(delayPlayers / crowds.length), offset: i * 1_000_000, connections: connectionsPerCrowd })));
+        await Bun.sleep(3000);
+      }
       const player = listen(salon.url + path);
       const pagePlayer = await listenInChromium(salon.url, path);
       await Promise.race([player.firstAudio, Bun.sleep(30_000)]);
@@ -275,13 +281,14 @@ try {
         await Bun.sleep(7000 + Math.random() * 1000); // further apart than any delay seen
       }
       await Bun.sleep(6000);
+      if (delayPlayers) await Promise.all(crowds.map((crowd) => crowd.call('stop')));
       await player.stop();
       const pageHeard = await pagePlayer.heard();
       const stalls = await pagePlayer.stalls();
       await pagePlayer.stop();
-      const pd = delays(onsets, pageHeard).sort((x, y) => x - y);
-      results.pageDelay = { onsets: onsets.length, heard: pd.length, p50: percentile(pd, 50), p95: percentile(pd, 95), max: pd.at(-1) ?? null, stalls: stalls.count, stallMs: round(stalls.ms), delaysMs: pd.map((x) => round(x)) };
-      console.log(`  the page's player (hls.js in Chromium): delay p50 ${results.pageDelay.p50} ms, p95 ${results.pageDelay.p95} ms (${pd.length}/${onsets.length} heard: ${results.pageDelay.delaysMs.join(', ')}), ${stalls.count} stalls, ${round(stalls.ms)} ms`);
+      const pd = pageHeard.flatMap((heard) => delays(onsets, heard)).sort((x, y) => x - y);
+      results.pageDelay = { underPlayers: delayPlayers, pages: pageHeard.length, onsets: onsets.length * pageHeard.length, heard: pd.length, p50: percentile(pd, 50), p95: percentile(pd, 95), max: pd.at(-1) ?? null, stalls: stalls.count, stallMs: round(stalls.ms), delaysMs: pd.map((x) => round(x)) };
+      console.log(`  the page's player (hls.js in Chromium, ${pageHeard.length} pages): delay p50 ${results.pageDelay.p50} ms, p95 ${results.pageDelay.p95} ms (${pd.length}/${results.pageDelay.onsets} heard: ${results.pageDelay.delaysMs.join(', ')}), ${stalls.count} stalls, ${round(stalls.ms)} ms`);
       console.log(`  the player decoded ${round(player.decoded().seconds)} s, loudest 440 Hz level ${round(player.decoded().maxLevel, 3)}`);
       const d = delays(onsets, player.heard).sort((a, b) => a - b);
       const a = delays(onsets, player.arrived).sort((x, y) => x - y);
@@ -329,7 +336,7 @@ export function hlsMarkdown(r: typeof results): string {
   if (salonPerCpu && nginxPerCpu) out.push(`Requests per CPU-second (steps ≥ 5,000 players): Salon ${Math.round(salonPerCpu)}, nginx ${Math.round(nginxPerCpu)}: ratio ${(salonPerCpu / nginxPerCpu).toFixed(2)}.`);
   out.push('');
   if (r.delay) out.push('## End-to-end delay (tone onset → heard by an ffmpeg player starting 3 segments from the live edge)', '', table(['against', 'onsets', 'heard', 'p50 ms', 'p95 ms', 'max ms', 'player stalls ms', 'tone reached the player p50 ms', 'p95 ms'], [[r.delay.against, r.delay.onsets, r.delay.heard, r.delay.p50 === null ? null : round(r.delay.p50), r.delay.p95 === null ? null : round(r.delay.p95), r.delay.max === null ? null : round(r.delay.max), r.delay.stallMs, r.delay.arrivalP50 === null ? null : round(r.delay.arrivalP50), r.delay.arrivalP95 === null ? null : round(r.delay.arrivalP95)]]), '');
-  if (r.pageDelay) out.push('## End-to-end delay as the room page plays it (tone onset → heard from the page\'s hls.js player in Chromium)', '', table(['onsets', 'heard', 'p50 ms', 'p95 ms', 'max ms', 'stalls', 'stalled ms'], [[r.pageDelay.onsets, r.pageDelay.heard, r.pageDelay.p50 === null ? null : round(r.pageDelay.p50), r.pageDelay.p95 === null ? null : round(r.pageDelay.p95), r.pageDelay.max === null ? null : round(r.pageDelay.max), r.pageDelay.stalls, r.pageDelay.stallMs]]), '');
+  if (r.pageDelay) out.push(`## End-to-end delay as the room page plays it (tone onset → heard from the page's hls.js player in Chromium, ${r.pageDelay.pages} pages joined a third of a segment apart${r.pageDelay.underPlayers ? `, while ${r.pageDelay.underPlayers} HLS players load Salon` : ''})`, '', table(['onsets × pages', 'heard', 'p50 ms', 'p95 ms', 'max ms', 'stalls', 'stalled ms'], [[r.pageDelay.onsets, r.pageDelay.heard, r.pageDelay.p50 === null ? null : round(r.pageDelay.p50), r.pageDelay.p95 === null ? null : round(r.pageDelay.p95), r.pageDelay.max === null ? null : round(r.pageDelay.max), r.pageDelay.stalls, r.pageDelay.stallMs]]), '');
   return out.join('\n');
 }
 

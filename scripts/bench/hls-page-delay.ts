@@ -2,19 +2,36 @@
 // (src/client/hls-player.ts: hls.js with the page's settings) on the live playlist, and a WebAudio
 // analyser on the <audio> element notes the wall-clock time each 440 Hz tone starts playing. The
 // speakers' child notes when each tone left; the difference is the delay. Chromium and the bench
-// share this machine's clock.
+// share this machine's clock. Where a player joins within a segment decides how far behind it
+// settles, so several pages join a third of a segment apart and their delays are pooled.
+import type { Page } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser';
 
 export interface PageListener {
-  heard(): Promise<number[]>;
+  /** When each page heard a tone start (wall clock, ms), one list per page. */
+  heard(): Promise<number[][]>;
   /** Times the player waited for data after it started, and for how long in all (ms). */
   stalls(): Promise<{ count: number; ms: number }>;
   stop(): Promise<void>;
 }
 
-export async function listenInChromium(origin: string, playlistPath: string): Promise<PageListener> {
+export async function listenInChromium(origin: string, playlistPath: string, pageCount = 3): Promise<PageListener> {
   const browser = await launchBrowser();
-  const { page } = browser;
+  const pages = [browser.page];
+  while (pages.length < pageCount) pages.push(await browser.context.newPage());
+  for (const page of pages) {
+    await join(page, origin, playlistPath);
+    await Bun.sleep(1000 / pageCount + 50);
+  }
+  const sum = (list: { count: number; ms: number }[]) => list.reduce((a, b) => ({ count: a.count + b.count, ms: a.ms + b.ms }), { count: 0, ms: 0 });
+  return {
+    heard: () => Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as { heard: number[] }).heard))),
+    stalls: async () => sum(await Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as { stalls: { count: number; ms: number } }).stalls)))),
+    stop: () => browser.close(),
+  };
+}
+
+async function join(page: Page, origin: string, playlistPath: string) {
   await page.goto(`${origin}/`);
   await page.evaluate(async ({ url, bundle }) => {
     const audio = document.createElement('audio');
@@ -65,9 +82,4 @@ export async function listenInChromium(origin: string, playlistPath: string): Pr
       else if (value >= 0.02) quiet = 0;
     }, 5);
   }, { url: playlistPath, bundle: '/static/hls-player.js' });
-  return {
-    heard: () => page.evaluate(() => (window as unknown as { heard: number[] }).heard),
-    stalls: () => page.evaluate(() => (window as unknown as { stalls: { count: number; ms: number } }).stalls),
-    stop: () => browser.close(),
-  };
 }

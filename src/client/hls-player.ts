@@ -38,9 +38,11 @@ export function attachHls(audio: HTMLMediaElement, url: string, options: AttachH
   }
   const hls = new Hls({
     enableWorker: false, // the page's CSP allows no blob: workers; demuxing ~1 s of AAC is cheap
-    // Segments are 1 s: start 2 segments behind the live edge (about 3 s behind the room), catch up past 5.
-    liveSyncDurationCount: 2,
-    liveMaxLatencyDurationCount: 5,
+    // Segments are 1 s. Play 1.5 s behind the newest segment: the next one is listed within a second, so
+    // half a second is left for fetching it (about 2.5 s behind the room in all). A stall moves the
+    // target back by 1 s at most (hls.js's liveSyncOnStallIncrease); past 5 s behind, it jumps ahead.
+    liveSyncDuration: 1.5,
+    liveMaxLatencyDuration: 5,
     maxBufferLength: 10,
     backBufferLength: 10,
     manifestLoadingMaxRetry: 6,

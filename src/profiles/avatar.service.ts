@@ -67,6 +67,12 @@ function loadCodecs() {
   return codecs;
 }
 
+/** A stored WebP avatar as PNG, for places that draw PNG and JPEG only (share cards). */
+export async function webpAsPng(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const codecs = await loadCodecs();
+  return new Uint8Array(await codecs.png.encode(await codecs.webp.decode(bytes.buffer)));
+}
+
 /** Decodes, shrinks to fit avatarSide×avatarSide and re-encodes in the same format. */
 async function reencodeAvatar(bytes: Uint8Array<ArrayBuffer>, extension: AvatarExtension): Promise<Uint8Array> {
   const unreadable = () => new FormInvalid([{ field: 'avatar', key: 'avatar.notImage' }]);

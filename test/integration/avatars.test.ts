@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageSize } from 'image-size';
 import { sniffImage } from '../../src/profiles/avatar.service';
+import { avatarDataUri, profileCardInput } from '../../src/sharing/card/card-input';
 import { startTestSalon, type TestSalon } from '../support/salon';
 import { signUp, WebClient, type Account } from '../support/web-client';
 
@@ -102,6 +103,14 @@ describe('avatar uploads are re-encoded', () => {
     expect(webp.type).toBe('image/webp');
     expect(imageSize(webp.bytes)).toMatchObject({ width: 512, height: 512 });
     expect(decodesCleanly(png.bytes) && decodesCleanly(webp.bytes)).toBe(true);
+
+    // The share card draws a WebP avatar too (satori reads PNG and JPEG only: it goes in as PNG), not the initial.
+    const cat = (await salon.deps.users.byHandle('cat'))!;
+    const drawn = await avatarDataUri(salon.deps.avatars, cat.avatar_file);
+    expect(drawn?.slice(0, 30)).toBe('data:image/png;base64,iVBORw0K');
+    const card = await fetch(`${salon.url}/@cat/card.png`);
+    expect(card.status).toBe(200);
+    expect(card.headers.get('etag')).not.toBe(salon.deps.cards.etagOf(profileCardInput(salon.deps.settings.get().instanceName, cat, null)));
   });
 
   test('a small image is re-encoded but not enlarged', async () => {

@@ -1,24 +1,26 @@
 // What a shared subject's card shows, in the request's language (the language is part of the cache key).
 import { readFile } from 'node:fs/promises';
-import type { AvatarStore } from '../../profiles/avatar.service';
+import { webpAsPng, type AvatarStore } from '../../profiles/avatar.service';
 import type { Translate } from '../../i18n/i18n';
 import type { Person, ShareSubject } from '../share-subject';
 import { subjectTitle } from '../share-subject';
 import type { CardInput } from './card-image';
 import { formatClock } from '../../recording/replay/replay-time';
 
-const avatarTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg' }; // satori draws PNG and JPEG (not WebP)
+const avatarTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/png' }; // satori draws PNG and JPEG: WebP is converted
 /** A length as `1:02:03` / `2:03`, to the nearest second. */
 const clock = (ms: number) => formatClock(Math.round(ms / 1000) * 1000);
 const names = (list: string[]) => list.slice(0, 3).join(', ') + (list.length > 3 ? ` +${list.length - 3}` : '');
 
-/** The avatar as a data: URI (PNG or JPEG), or null (none, WebP, unreadable). */
+/** The avatar as a data: URI (PNG or JPEG; a WebP one as PNG), or null (none, unreadable). */
 export async function avatarDataUri(avatars: Pick<AvatarStore, 'path'>, file: string | null): Promise<string | null> {
   const path = file ? avatars.path(file) : undefined;
   const type = file ? avatarTypes[file.split('.').pop()!] : undefined;
   if (!path || !type) return null;
   try {
-    return `data:${type};base64,${(await readFile(path)).toString('base64')}`;
+    const bytes = await readFile(path);
+    const drawable = file!.endsWith('.webp') ? Buffer.from(await webpAsPng(new Uint8Array(bytes))) : bytes;
+    return `data:${type};base64,${drawable.toString('base64')}`;
   } catch {
     return null;
   }
