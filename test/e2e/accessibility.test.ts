@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import { endedRoomWithReplay } from '../support/replay-fixture';
 import { startRoomScene, type RoomScene } from '../support/room-scene';
 
 const axePath = resolve(import.meta.dir, '../../node_modules/axe-core/axe.min.js');
@@ -78,6 +79,13 @@ for (const [name, path] of mainPages) {
     expect({ [name]: await seriousViolations(pages) }).toEqual({ [name]: [] });
   }, 30_000);
 }
+
+test('the replay page: no serious or critical violations', async () => {
+  const roomId = await endedRoomWithReplay(scene.salon, 'ax_host', 'ax_speaker');
+  await pages.goto(`${scene.salon.url}/r/${roomId}`);
+  await pages.locator('#replay-audio').waitFor({ state: 'attached' });
+  expect({ replay: await seriousViolations(pages) }).toEqual({ replay: [] });
+}, 30_000);
 
 test('dark colour scheme: the room (host) and the home page have no serious or critical violations', async () => {
   await scene.host.emulateMedia({ colorScheme: 'dark' });

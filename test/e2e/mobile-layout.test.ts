@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { endedRoomWithReplay } from '../support/replay-fixture';
 import { startRoomScene, type RoomScene } from '../support/room-scene';
 
 let scene: RoomScene;
@@ -37,7 +38,7 @@ async function smallTargets(page: Page, scope: string) {
   return page.evaluate((scope) => {
     const controls = [...document.querySelectorAll<HTMLElement>(`${scope} :is(button, a.button, select, input:not([type=hidden]), summary), .site-nav a, .site-nav button`)];
     return controls
-      .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().width > 0)
+      .filter((e) => e.checkVisibility() && e.getBoundingClientRect().width > 0) // not in a closed <details> either
       .filter((e) => e.getBoundingClientRect().height < 43.5 && !(e instanceof HTMLInputElement && ['checkbox', 'radio'].includes(e.type) && e.closest('label')))
       .map((e) => `${e.tagName.toLowerCase()} "${(e.textContent || e.getAttribute('aria-label') || (e as HTMLInputElement).type || '').trim().slice(0, 30)}" ${Math.round(e.getBoundingClientRect().height)}px`);
   }, scope);
@@ -97,3 +98,10 @@ for (const [name, path] of mainPages) {
     await check(pages, name, `${scene.salon.url}${path}`, { targets: 'main' === name ? 'main' : 'header' });
   }, 30_000);
 }
+
+test('the replay page fits 390 px, its controls big enough to touch', async () => {
+  const roomId = await endedRoomWithReplay(scene.salon, 'mob_host', 'mob_speaker');
+  await check(pages, 'replay', `${scene.salon.url}/r/${roomId}`, { targets: 'main' });
+  await pages.click('#replay-manage summary'); // the host's form: title, visibility, trim
+  await check(pages, 'replay-manage', undefined, { targets: 'main' });
+}, 30_000);

@@ -47,3 +47,14 @@ export async function makeReplay(
   await db.insertInto('recording_speech').values(speech.map((s) => ({ recording_id: recordingId, ...s }))).execute();
   return { recordingId, dir };
 }
+
+/** A room of `hostHandle` that ended earlier, with a ready replay (the host, then `speakerHandle`): for pages that need one. */
+export async function endedRoomWithReplay(salon: TestSalon, hostHandle: string, speakerHandle: string, title = 'Last week: seeds and frost'): Promise<string> {
+  const idOf = async (handle: string) => (await salon.db.selectFrom('users').select('id').where('handle', '=', handle).executeTakeFirstOrThrow()).id;
+  const hostId = await idOf(hostHandle);
+  const roomId = `rp${Date.now().toString(36)}`;
+  const ended = new Date().toISOString();
+  await salon.db.insertInto('rooms').values({ id: roomId, host_id: hostId, title, status: 'ended', end_reason: 'host', started_at: ended, ended_at: ended }).execute();
+  await makeReplay(salon, { roomId, hostId, speakers: [{ userId: await idOf(speakerHandle), name: speakerHandle }], seconds: 20 });
+  return roomId;
+}
