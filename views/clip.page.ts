@@ -4,16 +4,12 @@ import { html, type SafeHtml } from '../src/shared/html';
 import type { ShareBits } from '../src/sharing/share-meta';
 import type { MessageKey } from '../src/i18n/messages.en';
 import type { ClipDetails, ClipListing, ReplayListing } from '../src/recording/clips/clips.repository';
+import { formatClock } from '../src/recording/replay/replay-time';
 import { actionButton, csrfField } from './components';
 import { layout, type PageContext } from './layout';
 
-const minutes = (ms: number) => {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-};
+/** A length as `1:02:03` / `2:03`, to the nearest second (as share cards show it). */
+const minutes = (ms: number) => formatClock(Math.round(ms / 1000) * 1000);
 const day = (iso: string) => iso.slice(0, 10);
 
 export function clipPage(ctx: PageContext, view: { clip: ClipDetails; origin: string; canDelete: boolean; share?: ShareBits }) {

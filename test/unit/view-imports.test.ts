@@ -1,4 +1,5 @@
-// Views render what they are given: from src/ they import types only (plus the html helper).
+// Views render what they are given: from src/ they import types only (plus the html helper and the
+// dependency-free clock format).
 // Values (asset URLs, language lists, option lists...) come in through the page context or the
 // view model the route passes.
 import { expect, test } from 'bun:test';
@@ -6,7 +7,8 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const viewsDir = resolve(import.meta.dir, '../../views');
-const allowedValueModules = new Set(['../src/shared/html']);
+// Besides the html helper: the clock format shared with the replay player and share cards (pure, no imports).
+const allowedValueModules = new Set(['../src/shared/html', '../src/recording/replay/replay-time']);
 
 /** Every import/export-from statement of a module, with whether it brings in values at run time. */
 function moduleImports(source: string): { from: string; statement: string; values: boolean }[] {
@@ -71,4 +73,11 @@ test('views import only types from src/, besides the html helper', async () => {
     }
   }
   expect(offenders).toEqual([]);
+});
+
+test('the value modules views may use stay leaves: they bring in nothing of the server', async () => {
+  for (const module of [...allowedValueModules].filter((m) => m !== '../src/shared/html')) {
+    const source = await Bun.file(resolve(viewsDir, `${module}.ts`)).text();
+    expect({ module, imports: moduleImports(source).map((i) => i.statement) }).toEqual({ module, imports: [] });
+  }
 });
