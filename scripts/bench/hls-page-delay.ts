@@ -6,6 +6,7 @@
 // settles, so several pages join a third of a segment apart and their delays are pooled.
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser';
+import { toneLevel } from '../../test/support/opus-tone';
 
 export interface PageListener {
   /** When each page heard a tone start (wall clock, ms), one list per page. */
@@ -33,6 +34,7 @@ export async function listenInChromium(origin: string, playlistPath: string, pag
 
 async function join(page: Page, origin: string, playlistPath: string) {
   await page.goto(`${origin}/`);
+  await page.evaluate(`window.toneLevel = ${toneLevel.toString()}`);
   await page.evaluate(async ({ url, bundle }) => {
     const audio = document.createElement('audio');
     document.body.append(audio);
@@ -56,19 +58,11 @@ async function join(page: Page, origin: string, playlistPath: string) {
     analyser.connect(ctx.destination);
     await ctx.resume();
     const samples = new Float32Array(analyser.fftSize);
-    // Goertzel: the 440 Hz amplitude in the last ~21 ms played.
+    // The tests' Goertzel (toneLevel, put on the page below): the 440 Hz amplitude in the last ~21 ms played.
+    const { toneLevel } = window as unknown as { toneLevel: (samples: Float32Array, hz: number, rate: number) => number };
     const level = () => {
       analyser.getFloatTimeDomainData(samples);
-      const k = (2 * Math.PI * 440) / ctx.sampleRate;
-      const coeff = 2 * Math.cos(k);
-      let s1 = 0;
-      let s2 = 0;
-      for (const x of samples) {
-        const s0 = x + coeff * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-      }
-      return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - coeff * s1 * s2))) / samples.length;
+      return toneLevel(samples, 440, ctx.sampleRate);
     };
     let on = false;
     let quiet = 0;
