@@ -2,16 +2,15 @@
 // title, host and artwork, pause/play pause and resume the room's audio elements, stop leaves the
 // room; a replay offers play/pause and seeking, with the playback state kept in step.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { launchBrowser, signUpInBrowser, startRoomInBrowser, toneWav, waitForAudio } from '../support/browser';
+import { waitForAudio } from '../support/browser';
 import { makeReplay } from '../support/replay-fixture';
-import { startTestSalon, tempDir, type TestSalon } from '../support/salon';
+import { startToneRoom, type ToneRoom } from '../support/room-scene';
+import type { TestSalon } from '../support/salon';
 import { logIn, signUp } from '../support/web-client';
 
+let room: ToneRoom;
 let salon: TestSalon;
-let dir: string;
-const browsers: { close(): Promise<void> }[] = [];
 let host: Page, guest: Page;
 let roomUrl: string;
 
@@ -34,22 +33,13 @@ const session = (page: Page) =>
   });
 
 beforeAll(async () => {
-  salon = await startTestSalon();
-  dir = tempDir('salon-e2e-media-session-');
-  const [h, g] = await Promise.all([launchBrowser(await toneWav(dir, 440)), launchBrowser()]);
-  browsers.push(h, g);
-  [host, guest] = [h.page, g.page];
+  room = await startToneRoom('ms', 'Night owls');
+  ({ salon, host, guest, roomUrl } = room);
   await guest.addInitScript(recordHandlers);
-  await signUpInBrowser(host, salon.url, 'ms_host');
-  roomUrl = await startRoomInBrowser(host, salon.url, 'Night owls');
-  await host.click('button.listen');
-  await host.getByRole('button', { name: 'Unmute' }).click();
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  await salon.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await room?.dispose();
 });
 
 test('live: title, host and artwork; pause and play; stop leaves the room', async () => {

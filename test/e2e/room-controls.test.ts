@@ -2,33 +2,23 @@
 // they set them (speaking events redraw only the speaking rings), and when the host ends the room
 // the page shows that it ended, with no stale live state beside it.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { launchBrowser, signUpInBrowser, startRoomInBrowser, toneWav, waitForAudio } from '../support/browser';
-import { startTestSalon, tempDir, type TestSalon } from '../support/salon';
+import { waitForAudio } from '../support/browser';
+import { startToneRoom, type ToneRoom } from '../support/room-scene';
+import type { TestSalon } from '../support/salon';
 
+let room: ToneRoom;
 let salon: TestSalon;
-let dir: string;
-const browsers: { close(): Promise<void> }[] = [];
 let host: Page, guest: Page;
 let roomUrl: string;
 
 beforeAll(async () => {
-  salon = await startTestSalon();
-  dir = tempDir('salon-e2e-controls-');
-  const [h, g] = await Promise.all([launchBrowser(await toneWav(dir, 440)), launchBrowser()]);
-  browsers.push(h, g);
-  [host, guest] = [h.page, g.page];
-  await signUpInBrowser(host, salon.url, 'controls_host');
-  roomUrl = await startRoomInBrowser(host, salon.url, 'Controls check');
-  await host.click('button.listen');
-  await host.getByRole('button', { name: 'Unmute' }).click();
+  room = await startToneRoom('controls', 'Controls check');
+  ({ salon, host, guest, roomUrl } = room);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  await salon.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await room?.dispose();
 });
 
 const slider = () => guest.locator('#room-controls input[type=range]');

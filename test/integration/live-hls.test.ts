@@ -124,11 +124,7 @@ test('a live room has a valid, cacheable HLS playlist whose audio is the stage m
   // A second speaker comes on stage: heard in the mix, through the same encoder.
   const guest = await signUp(salon.url, 'hls_guest');
   const guestSocket = await RoomClient.join(guest.client, salon.url, roomId);
-  const guestId: string = guestSocket.snapshot.you.id;
-  hostSpeaker.socket.send({ type: 'inviteToSpeak', target: guestId });
-  await guestSocket.next((m) => m.type === 'invited');
-  guestSocket.send({ type: 'acceptInvite' });
-  await guestSocket.next((m) => m.type === 'roleChanged' && m.id === guestId);
+  await hostSpeaker.socket.bringOnStage(guestSocket);
   const guestSpeaker = await speakWithWerift(guest.client, roomId, guestSocket);
   stream(guestSpeaker, 'high');
   await waitFor(() => salon.deps.hls.find(roomId)!.stream.mixedPeers().length === 2, 10_000, 'the guest in the mix');

@@ -47,12 +47,8 @@ test('each consenting speaker gets an aligned track of their own voice; muted st
   const listener = await joinWithWerift(salon.url, roomId); // an anonymous listener: never in any file
   const guest = await signUp(salon.url, 'rec_guest');
   const guestSocket = await RoomClient.join(guest.client, salon.url, roomId);
-  const guestId: string = guestSocket.snapshot.you.id;
-  hostSpeaker.socket.send({ type: 'inviteToSpeak', target: guestId });
-  await guestSocket.next((m) => m.type === 'invited');
   // While recording, the microphone waits for consent: accepting the invitation alone is not enough.
-  guestSocket.send({ type: 'acceptInvite' });
-  await guestSocket.next((m) => m.type === 'roleChanged' && m.id === guestId);
+  const guestId = await hostSpeaker.socket.bringOnStage(guestSocket);
   await expect(speakWithWerift(guest.client, roomId, guestSocket)).rejects.toThrow(/recorded/);
   guestSocket.send({ type: 'consentToRecording' });
   await guestSocket.next((m) => m.type === 'recordingConsented' && m.id === guestId);

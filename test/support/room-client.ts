@@ -76,6 +76,16 @@ export class RoomClient {
     return this.next(match, timeoutMs, from);
   }
 
+  /** As the host (or a co-host): invites `guest` to speak, and the guest accepts. Resolves with the guest's id once on stage. */
+  async bringOnStage(guest: RoomClient): Promise<string> {
+    const guestId: string = guest.snapshot.you.id;
+    this.send({ type: 'inviteToSpeak', target: guestId });
+    await guest.next((m) => m.type === 'invited');
+    guest.send({ type: 'acceptInvite' });
+    await guest.next((m) => m.type === 'roleChanged' && m.id === guestId);
+    return guestId;
+  }
+
   async waitClosed(timeoutMs = 3000) {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed && Date.now() < deadline) await Bun.sleep(10);

@@ -1,10 +1,46 @@
-// A live room with people in it, in real browsers, for the page-wide checks (mobile layout,
-// accessibility): the host (the first account: also the admin) speaking, a speaker brought on stage
-// from a raised hand, and a listener with a hand raised.
+// Live rooms in real browsers. startToneRoom: a host speaking a tone and a guest browser (for tests
+// of one listener's page). startRoomScene, for the page-wide checks (mobile layout, accessibility):
+// the host (the first account: also the admin) speaking, a speaker brought on stage from a raised
+// hand, and a listener with a hand raised.
 import { rmSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, signUpInBrowser, startRoomInBrowser, toneWav } from './browser';
 import { startTestSalon, tempDir, type TestSalon } from './salon';
+
+/** A host speaking a 440 Hz tone in a new room, and a second browser that is not in it yet. */
+export interface ToneRoom {
+  salon: TestSalon;
+  roomUrl: string;
+  /** The host: the first account, so also the admin; the microphone unmuted. */
+  host: Page;
+  /** The host's browser: open more pages with it. */
+  hostContext: BrowserContext;
+  /** Another browser, signed out. */
+  guest: Page;
+  dispose(): Promise<void>;
+}
+
+export async function startToneRoom(prefix: string, title: string, opts: { bypassCSP?: boolean } = {}): Promise<ToneRoom> {
+  const salon = await startTestSalon();
+  const dir = tempDir(`salon-${prefix}-`);
+  const [h, g] = await Promise.all([launchBrowser(await toneWav(dir, 440), opts), launchBrowser(undefined, opts)]);
+  await signUpInBrowser(h.page, salon.url, `${prefix}_host`);
+  const roomUrl = await startRoomInBrowser(h.page, salon.url, title);
+  await h.page.click('button.listen');
+  await h.page.getByRole('button', { name: 'Unmute' }).click();
+  return {
+    salon,
+    roomUrl,
+    host: h.page,
+    hostContext: h.context,
+    guest: g.page,
+    async dispose() {
+      await Promise.all([h, g].map((b) => b.close()));
+      await salon.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export interface RoomScene {
   salon: TestSalon;
@@ -18,14 +54,10 @@ export interface RoomScene {
 }
 
 export async function startRoomScene(prefix: string, opts: { bypassCSP?: boolean } = {}): Promise<RoomScene> {
-  const salon = await startTestSalon();
-  const dir = tempDir(`salon-${prefix}-`);
-  const [h, s, l] = await Promise.all([launchBrowser(await toneWav(dir, 440), opts), launchBrowser(undefined, opts), launchBrowser(undefined, opts)]);
-  const [host, speaker, listener] = [h.page, s.page, l.page];
-  await signUpInBrowser(host, salon.url, `${prefix}_host`);
-  const roomUrl = await startRoomInBrowser(host, salon.url, 'Evening talk about gardens and the long winter ahead');
-  await host.click('button.listen');
-  await host.getByRole('button', { name: 'Unmute' }).click();
+  const room = await startToneRoom(prefix, 'Evening talk about gardens and the long winter ahead', opts);
+  const { salon, roomUrl, host, guest: speaker } = room;
+  const l = await launchBrowser(undefined, opts);
+  const listener = l.page;
 
   await Promise.all([signUpInBrowser(speaker, salon.url, `${prefix}_speaker`), signUpInBrowser(listener, salon.url, `${prefix}_listener`)]);
   await speaker.goto(roomUrl);
@@ -46,11 +78,10 @@ export async function startRoomScene(prefix: string, opts: { bypassCSP?: boolean
     host,
     speaker,
     listener,
-    hostContext: h.context,
+    hostContext: room.hostContext,
     async dispose() {
-      await Promise.all([h, s, l].map((b) => b.close()));
-      await salon.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      await l.close();
+      await room.dispose();
     },
   };
 }
