@@ -59,6 +59,7 @@ export function adminSettingsPage(ctx: PageContext, view: AdminSettingsView) {
       ${field(ctx, { name: 'anonymousListenersPerIpPerHour', label: t('admin.setting.anonymousListenersPerIpPerHour'), type: 'number', value: v.anonymousListenersPerIpPerHour, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       ${field(ctx, { name: 'roomSocketsPerIp', label: t('admin.setting.roomSocketsPerIp'), type: 'number', value: v.roomSocketsPerIp, errors: view.errors, hint: t('admin.setting.perIp.hint') })}
       ${field(ctx, { name: 'webrtcListenersPerRoom', label: t('hls.admin.webrtcListenersPerRoom'), type: 'number', value: v.webrtcListenersPerRoom, errors: view.errors, hint: t('hls.admin.webrtcListenersPerRoom.hint') })}
+      ${field(ctx, { name: 'webrtcListenersPerServer', label: t('hls.admin.webrtcListenersPerServer'), type: 'number', value: v.webrtcListenersPerServer, errors: view.errors, hint: t('hls.admin.webrtcListenersPerServer.hint') })}
       <h2 id="scheduling">${t('schedule.admin.heading')}</h2>
       ${field(ctx, { name: 'scheduleMaxDaysAhead', label: t('schedule.admin.maxDaysAhead'), type: 'number', value: v.scheduleMaxDaysAhead, errors: view.errors })}
       ${field(ctx, { name: 'maxUpcomingPerHost', label: t('schedule.admin.maxUpcoming'), type: 'number', value: v.maxUpcomingPerHost, errors: view.errors })}

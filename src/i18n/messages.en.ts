@@ -805,6 +805,8 @@ export const en = {
   'hls.noSocket': "The live room is busy: you can still listen, a few seconds behind.",
   'hls.admin.webrtcListenersPerRoom': "WebRTC listeners per room",
   'hls.admin.webrtcListenersPerRoom.hint': "Past this many listeners on WebRTC, new listeners hear the room over HLS, a few seconds behind (0 = no limit).",
+  'hls.admin.webrtcListenersPerServer': "WebRTC listeners on this server",
+  'hls.admin.webrtcListenersPerServer.hint': "The same, for all rooms together: keeps the server's CPU for the people on stage. A WebRTC listener costs CPU for every speaker they hear; an HLS listener costs far less (0 = no limit).",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -807,4 +807,6 @@ export const fr: Record<MessageKey, string> = {
   'hls.noSocket': "Le salon est très demandé : vous pouvez quand même écouter, avec quelques secondes de décalage.",
   'hls.admin.webrtcListenersPerRoom': "Auditeurs WebRTC par salon",
   'hls.admin.webrtcListenersPerRoom.hint': "Au-delà de ce nombre d’auditeurs en WebRTC, les nouveaux auditeurs écoutent le salon en HLS, avec quelques secondes de décalage (0 = sans limite).",
+  'hls.admin.webrtcListenersPerServer': "Auditeurs WebRTC sur ce serveur",
+  'hls.admin.webrtcListenersPerServer.hint': "La même limite, pour tous les salons ensemble : garde le processeur du serveur pour les personnes sur scène. Un auditeur WebRTC coûte du processeur pour chaque personne qu’il entend parler ; un auditeur HLS coûte bien moins (0 = sans limite).",
 };

@@ -79,6 +79,11 @@ export class MediaRoom {
     return this.routers.all().map((router) => ({ routerId: router.id, workerPid: this.routers.workerOf(router).pid, listeners: this.routers.listenersOn(router) }));
   }
 
+  /** People receiving this room over WebRTC now, on all its routers. */
+  webrtcListeners(): number {
+    return this.routers.all().reduce((n, router) => n + this.routers.listenersOn(router), 0);
+  }
+
   /**
    * A participant's transport. One of each direction per participant: asking again replaces the
    * old one (its consumers or producer close, its router place is freed).

@@ -35,4 +35,11 @@ export class MediaRooms {
   find(roomId: string): MediaRoom | undefined {
     return this.rooms.get(roomId);
   }
+
+  /** Listeners receiving over WebRTC now, in every room. */
+  webrtcListeners(): number {
+    let count = 0;
+    for (const room of this.rooms.values()) if (!room.closed) count += room.webrtcListeners();
+    return count;
+  }
 }

@@ -22,7 +22,7 @@ export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'
         if (webrtcFull(deps, conn, media)) data = { ...(data as object), listenOverHls: true }; // the page plays the room's live HLS instead
         break;
       case 'createTransport':
-        if (message.direction === 'recv' && webrtcFull(deps, conn, media)) throw new RoomError('limitReached', "This room's WebRTC listeners are full: listen over HLS");
+        if (message.direction === 'recv' && webrtcFull(deps, conn, media)) throw new RoomError('limitReached', 'WebRTC listeners are full here: listen over HLS');
         if (message.direction === 'recv') conn.hls = false; // back on WebRTC (moved on stage)
         data = await media.createTransport(id, message.direction);
         break;
@@ -52,13 +52,13 @@ export async function signalMedia(deps: Pick<AppDeps, 'media' | 'config' | 'log'
 
 
 /**
- * The room serves `webrtcListenersPerRoom` listeners over WebRTC (0 = no limit); past it, listeners
- * (never people on stage) are sent to the room's live HLS and refused receive transports.
+ * A room serves `webrtcListenersPerRoom` listeners over WebRTC, and the server `webrtcListenersPerServer`
+ * in all rooms together (0 = no limit); past either, listeners (never people on stage) are sent to
+ * the room's live HLS and refused receive transports.
  */
-export function webrtcFull(deps: Pick<AppDeps, 'settings'>, conn: RoomConnection, media: MediaRoom): boolean {
-  const limit = deps.settings.get().webrtcListenersPerRoom;
-  if (!limit) return false;
+export function webrtcFull(deps: Pick<AppDeps, 'settings' | 'media'>, conn: RoomConnection, media: MediaRoom): boolean {
+  const { webrtcListenersPerRoom: perRoom, webrtcListenersPerServer: perServer } = deps.settings.get();
+  if (!perRoom && !perServer) return false;
   if (stageRoles.includes(conn.live.state.get(conn.personId)?.role ?? 'listener')) return false;
-  const onWebrtc = media.routerLoad().reduce((n, router) => n + router.listeners, 0);
-  return onWebrtc >= limit;
+  return (!!perRoom && media.webrtcListeners() >= perRoom) || (!!perServer && deps.media.webrtcListeners() >= perServer);
 }

@@ -29,6 +29,8 @@ export interface InstanceSettings {
   roomSocketsPerIp: number;
   /** Listeners one room serves over WebRTC; past it, new listeners hear the room's live HLS (0 = no limit). */
   webrtcListenersPerRoom: number;
+  /** Listeners this server serves over WebRTC, all rooms together; past it, new listeners hear live HLS (0 = no limit). */
+  webrtcListenersPerServer: number;
   /** 'no' = hosts cannot record rooms. */
   recordingAllowed: 'yes' | 'no';
   /** Replays are deleted this many days after their room; 0 = kept. */
@@ -69,6 +71,7 @@ export const defaultSettings: InstanceSettings = {
   anonymousListenersPerIpPerHour: 60,
   roomSocketsPerIp: 100,
   webrtcListenersPerRoom: 0,
+  webrtcListenersPerServer: 0,
   recordingAllowed: 'yes',
   replayRetentionDays: 0,
   hostStorageQuotaMb: 2000,
@@ -100,6 +103,7 @@ export const settingRules: Record<keyof InstanceSettings, Rule> = {
   anonymousListenersPerIpPerHour: { kind: 'int', min: 0, max: 1_000_000 },
   roomSocketsPerIp: { kind: 'int', min: 0, max: 1_000_000 },
   webrtcListenersPerRoom: { kind: 'int', min: 0, max: 1_000_000 },
+  webrtcListenersPerServer: { kind: 'int', min: 0, max: 10_000_000 },
   recordingAllowed: { kind: 'enum', values: ['yes', 'no'] },
   replayRetentionDays: { kind: 'int', min: 0, max: 36_500 },
   hostStorageQuotaMb: { kind: 'int', min: 0, max: 10_000_000 },
