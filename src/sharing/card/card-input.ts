@@ -7,10 +7,22 @@ import { subjectTitle } from '../share-subject';
 import type { CardInput } from './card-image';
 import { formatClock } from '../../recording/replay/replay-time';
 
-const avatarTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/png' }; // satori draws PNG and JPEG: WebP is converted
+const avatarTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' }; // satori draws PNG and JPEG: WebP is converted below
 /** A length as `1:02:03` / `2:03`, to the nearest second. */
 const clock = (ms: number) => formatClock(Math.round(ms / 1000) * 1000);
 const names = (list: string[]) => list.slice(0, 3).join(', ') + (list.length > 3 ? ` +${list.length - 3}` : '');
+
+// WebP avatars converted for cards, by file name (a new upload gets a new name): cards of live rooms are
+// asked for often. A 512 px PNG can be half a megabyte, so only the last 32 are kept.
+const convertedWebp = new Map<string, string>();
+async function webpAsPngUri(file: string, path: string): Promise<string> {
+  const known = convertedWebp.get(file);
+  if (known) return known;
+  const uri = `data:image/png;base64,${Buffer.from(await webpAsPng(new Uint8Array(await readFile(path)))).toString('base64')}`;
+  if (convertedWebp.size >= 32) convertedWebp.delete(convertedWebp.keys().next().value!); // the oldest
+  convertedWebp.set(file, uri);
+  return uri;
+}
 
 /** The avatar as a data: URI (PNG or JPEG; a WebP one as PNG), or null (none, unreadable). */
 export async function avatarDataUri(avatars: Pick<AvatarStore, 'path'>, file: string | null): Promise<string | null> {
@@ -18,9 +30,8 @@ export async function avatarDataUri(avatars: Pick<AvatarStore, 'path'>, file: st
   const type = file ? avatarTypes[file.split('.').pop()!] : undefined;
   if (!path || !type) return null;
   try {
-    const bytes = await readFile(path);
-    const drawable = file!.endsWith('.webp') ? Buffer.from(await webpAsPng(new Uint8Array(bytes))) : bytes;
-    return `data:${type};base64,${drawable.toString('base64')}`;
+    if (file!.endsWith('.webp')) return await webpAsPngUri(file!, path);
+    return `data:${type};base64,${(await readFile(path)).toString('base64')}`;
   } catch {
     return null;
   }
