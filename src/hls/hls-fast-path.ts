@@ -3,9 +3,9 @@
 // hooks, a whole request context, a session and a block lookup each time) costs several times
 // what serving the bytes does. These handlers sit in Bun's own router, before Elysia: they answer
 // a request that may listen from an access decision kept for a second per room and cookie header,
-// synchronously, with a response built once per playlist version or segment and cloned; and they
-// hand everything else (unknown rooms, refusals, odd names) to the app, whose routes
-// (hls.routes.ts) give the same decision with the usual error responses. Removals and settings are
+// synchronously, with the responses both paths share (hls-responses.ts); and they hand everything
+// else (unknown rooms, refusals, odd names) to the app, whose routes (hls.routes.ts) give the same
+// decision with the usual error responses. Removals and settings are
 // checked on every request; a new block or suspension (database lookups) reaches HLS within a second.
 // Requests answered here are counted in salon_hls_requests_total, not in the HTTP latency histogram.
 import type { AppDeps } from '../app-deps';
@@ -15,9 +15,9 @@ import { parseCookies, sessionCookie } from '../web/cookies';
 import { clientIp, type ServerLike } from '../web/request-context';
 import { securityHeaders } from '../web/security-headers';
 import { addressKey, listenerKey, refusal, removalKeys, wasRemoved, type Listener } from './hls-access';
-import { findStream, hlsCorsHeaders, playlistCacheControl, segmentCacheControl, segmentPattern } from './hls.routes';
+import { findStream, segmentPattern } from './hls.routes';
+import { HlsResponses } from './hls-responses';
 import type { LiveStream } from './live-stream';
-import type { Segment } from './segmenter';
 
 export const accessTtlMs = 1000;
 
@@ -61,50 +61,36 @@ class AccessCache {
 /** Bun routes for the two HLS paths; `fallback` is the app (Elysia) for anything not answered here. */
 export function hlsFastRoutes(deps: Deps, fallback: (request: Request) => Response | Promise<Response>) {
   const cache = new AccessCache();
-  const common = { ...securityHeaders(deps.config), ...hlsCorsHeaders };
-  const playlistResponses = new WeakMap<object, Response>();
-  const segmentResponses = new WeakMap<Segment, Response>();
+  const responses = new HlsResponses(securityHeaders(deps.config)); // no app hooks here to add them
 
-  /** The cached decision (undefined: none yet), or null when a removal or the settings refuse it now. */
-  const cached = (request: Request, found: Found, now: number): Allowed | null | undefined => {
-    const decision = cache.get(`${found.stream.roomId}\n${request.headers.get('cookie') ?? ''}`, now);
-    return decision && (stillAllowed(decision, found.live) ? decision : null);
-  };
   // Removals and the instance's own settings are in memory: they count from the very next request.
   const stillAllowed = (decision: Allowed, live: LiveRoom) =>
     (decision.signedIn || deps.settings.get().requireAccountToListen !== 'yes') && !wasRemoved(live, decision.removal);
 
   /** Decides now (a session and a block lookup) and remembers a decision to let them listen. */
-  const decide = async (request: Request, found: Found, now: number): Promise<Allowed | null> => {
-    const cookie = request.headers.get('cookie') ?? '';
+  const decide = async (cookie: string, key: string, found: Found, now: number): Promise<Allowed | null> => {
     const cookies = parseCookies(cookie);
     const signedIn = cookies[sessionCookie] ? await deps.sessions.resolve(cookies[sessionCookie]) : null;
     const who: Listener = { viewer: signedIn?.user ?? null, browser: deps.anonymous.verify(cookies[anonymousCookie]) };
     if (await refusal(deps.rooms, found.live, who, deps.settings.get())) return null;
     const decision = { at: now, signedIn: !!who.viewer, removal: removalKeys(who), listener: listenerKey(who) };
-    cache.set(`${found.stream.roomId}\n${cookie}`, decision);
+    cache.set(key, decision);
     return decision;
   };
 
   /** Answers with `answer` once allowed: synchronously on a cached decision, else after deciding; the app answers refusals. */
   const whenAllowed = (request: Request, found: Found, answer: (decision: Allowed) => Response | Promise<Response>) => {
     const now = Date.now();
-    const decision = cached(request, found, now);
-    if (decision) return answer(decision);
-    if (decision === null) return fallback(request);
-    return decide(request, found, now).then((fresh) => (fresh ? answer(fresh) : fallback(request)));
+    const cookie = request.headers.get('cookie') ?? '';
+    const key = `${found.stream.roomId}\n${cookie}`;
+    const decision = cache.get(key, now);
+    if (decision) return stillAllowed(decision, found.live) ? answer(decision) : fallback(request);
+    return decide(cookie, key, found, now).then((fresh) => (fresh ? answer(fresh) : fallback(request)));
   };
 
   const playlistResponse = (request: Request, stream: LiveStream): Response => {
     deps.metrics.hlsServed('playlist');
-    const current = stream.playlist();
-    if (request.headers.get('if-none-match') === current.etag) return new Response(null, { status: 304, headers: { ...common, 'cache-control': playlistCacheControl, etag: current.etag } });
-    let response = playlistResponses.get(current);
-    if (!response) {
-      response = new Response(current.text, { headers: { ...common, 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': playlistCacheControl, etag: current.etag } });
-      playlistResponses.set(current, response);
-    }
-    return response.clone();
+    return responses.playlist(request, stream);
   };
 
   const playlist = (request: RouteRequest, server: ServerLike) => {
@@ -125,12 +111,7 @@ export function hlsFastRoutes(deps: Deps, fallback: (request: Request) => Respon
     if (!found || !data) return fallback(request);
     return whenAllowed(request, found, () => {
       deps.metrics.hlsServed('segment');
-      let response = segmentResponses.get(data);
-      if (!response) {
-        response = new Response(data.data, { headers: { ...common, 'content-type': 'audio/aac', 'cache-control': segmentCacheControl, etag: `"${found.stream.roomId}-${data.seq}"` } });
-        segmentResponses.set(data, response);
-      }
-      return response.clone();
+      return responses.segment(found.stream, data);
     });
   };
 

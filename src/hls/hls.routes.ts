@@ -10,19 +10,18 @@ import { NotFound } from '../shared/errors';
 import { parseCookies } from '../web/cookies';
 import type { RequestContext } from '../web/request-context';
 import { addressKey, listenerKey, refusal } from './hls-access';
+import { HlsResponses } from './hls-responses';
 
 const roomIdPattern = /^[a-z0-9]{4,20}$/;
 export const segmentPattern = /^(\d{1,12})\.aac$/;
 const linkParams = { params: t.Object({ id: t.String({ maxLength: 40 }) }) };
 const segmentParams = { params: t.Object({ id: t.String({ maxLength: 40 }), segment: t.String({ maxLength: 40 }) }) };
-export const hlsCorsHeaders = { 'access-control-allow-origin': '*' }; // any web player may read a public stream
-export const playlistCacheControl = 'public, max-age=1';
-export const segmentCacheControl = 'public, max-age=86400, immutable';
 
 /** The live stream of a room id that looks like one, if the room is live (or ended a moment ago). */
 export const findStream = (hls: AppDeps['hls'], id: string) => (roomIdPattern.test(id) ? hls.find(id) : undefined);
 
 export function hlsRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hls' | 'rooms'>) {
+  const responses = new HlsResponses(); // the app's hooks add the security headers
   /** The stream, once this person may hear the room (the same rules as joining it). */
   const streamFor = async (ctx: RequestContext, id: string) => {
     const found = findStream(deps.hls, id);
@@ -41,10 +40,7 @@ export function hlsRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hls' |
         const { stream, who } = await streamFor(ctx, params.id);
         deps.hls.sawListener(stream.roomId, listenerKey(who) ?? addressKey(ctx.ip, ctx.request.headers.get('user-agent')));
         await stream.touch(Date.now());
-        const { text, etag } = stream.playlist();
-        const headers = { ...hlsCorsHeaders, 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': playlistCacheControl, etag };
-        if (ctx.request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
-        return new Response(text, { headers });
+        return responses.playlist(ctx.request, stream);
       },
       linkParams,
     )
@@ -55,9 +51,7 @@ export function hlsRoutes(deps: Pick<AppDeps, 'anonymous' | 'contexts' | 'hls' |
         const { stream } = await streamFor(ctx, params.id);
         const segment = match ? stream.segment(Number(match[1])) : undefined;
         if (!segment) throw new NotFound('No such segment (it may have left the live window)');
-        return new Response(segment.data, {
-          headers: { ...hlsCorsHeaders, 'content-type': 'audio/aac', 'cache-control': segmentCacheControl, etag: `"${stream.roomId}-${segment.seq}"` },
-        });
+        return responses.segment(stream, segment);
       },
       segmentParams,
     );

@@ -27,7 +27,7 @@ afterAll(() => salon.dispose());
 const media = () => salon.deps.media.get(roomId);
 const routers = () => (media() as unknown as { routers: { all(): types.Router[] } }).routers.all();
 const transportsAlive = async () => (await Promise.all(routers().map((r) => r.dump()))).reduce((n, d) => n + d.transportIds.length, 0);
-const placedListeners = () => media().routerLoad().reduce((n, r) => n + r.listeners, 0);
+const placedListeners = () => media().webrtcListeners();
 
 async function anonymousListener() {
   const browser = new WebClient(salon.url);
